@@ -1,0 +1,45 @@
+"""Role-aware navigation for every page."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from people.queries import can_read_audit, can_read_policy, person_of
+from people.roles import Role
+
+
+def nav_items_for(user) -> list[tuple[str, str]]:
+    """(url name, label) pairs the user may open, in menu order."""
+    person = person_of(user)
+    role = person.role if person else None
+    items = [("home", _("Home"))]
+    items.append(("people:list", _("People") if role != Role.ENGINEER else _("My profile")))
+    items.append(("people:org", _("Organisation")))
+    if role != Role.VENDOR_CONTACT:
+        items.append(("people:customers", _("Customers")))
+    if can_read_policy(user):
+        items.append(("policy", _("Policy")))
+    if can_read_audit(user):
+        items.append(("audit", _("Audit log")))
+    items.append(("tokens", _("API tokens")))
+    if user.is_staff:
+        items.append(("admin:index", _("Master data")))
+    return items
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    person = person_of(user)
+    items = []
+    for name, label in nav_items_for(user):
+        url = reverse(name)
+        active = request.path == url if name == "home" else request.path.startswith(url)
+        items.append({"url": url, "label": label, "active": active})
+    return {
+        "nav_items": items,
+        "nav_person_name": person.name if person else user.get_username(),
+        "nav_role_label": person.get_role_display()
+        if person
+        else (_("Administrator") if user.is_superuser else ""),
+    }

@@ -1,0 +1,29 @@
+"""Background tasks of the core app."""
+
+import os
+import socket
+
+from huey import crontab
+from huey.contrib.djhuey import HUEY, db_periodic_task
+
+from core import clock
+from core.models import WorkerHeartbeat
+
+
+def _worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:80]
+
+
+def beat() -> None:
+    """Tell /healthz this worker is alive."""
+    WorkerHeartbeat.objects.update_or_create(name=_worker_name(), defaults={"seen_at": clock.now()})
+
+
+@HUEY.on_startup()
+def heartbeat_on_startup() -> None:
+    beat()
+
+
+@db_periodic_task(crontab(minute="*"))
+def heartbeat() -> None:
+    beat()

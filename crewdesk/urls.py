@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from core import views as core_views
+from crewdesk.api import api
+from people.views import LoginView
+
+admin.site.site_header = _("crewdesk master data")
+admin.site.site_title = "crewdesk"
+admin.site.index_title = _("Master data")
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("people/", include("people.urls")),
+    path("policy/", core_views.policy_page, name="policy"),
+    path("audit/", core_views.audit_page, name="audit"),
+    path("tokens/", core_views.tokens_page, name="tokens"),
+    path("tokens/<int:pk>/revoke/", core_views.token_revoke, name="token-revoke"),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]
