@@ -5,7 +5,7 @@ from datetime import date
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import translation
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import clock
@@ -94,8 +94,10 @@ def create_policy_version(request, payload: PolicyVersionIn):
         comment=payload.comment,
     )
     if version is None:
-        return 200, get_policy(request, company_id=payload.company_id, on=payload.effective_from)
-    return 201, version
+        return Status(
+            200, get_policy(request, company_id=payload.company_id, on=payload.effective_from)
+        )
+    return Status(201, version)
 
 
 @router.get("/tokens", response=list[TokenOut], tags=["tokens"])
@@ -107,7 +109,7 @@ def list_tokens(request):
 def create_token(request, payload: TokenIn):
     """Create a personal token; the `token` field is shown only in this answer."""
     token, secret = create_api_token(request.auth, name=payload.name)
-    return 201, {**TokenOut.from_orm(token).model_dump(), "token": secret}
+    return Status(201, {**TokenOut.from_orm(token).model_dump(), "token": secret})
 
 
 @router.delete("/tokens/{int:token_id}", response=TokenOut, tags=["tokens"])
