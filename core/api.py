@@ -6,10 +6,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from core import clock
 from core.models import ApiToken, AuditEntry, PolicyVersion
+from core.pagination import Id, Pagination
 from core.policy import DEFAULTS, PARAMETERS, policy_for
 from core.schemas import (
     AuditOut,
@@ -37,7 +38,7 @@ def _company(company_id: int | None) -> Company | None:
 
 
 @router.get("/policy", response=PolicyOut, tags=["policy"])
-def get_policy(request, company_id: int | None = None, on: date | None = None):
+def get_policy(request, company_id: Id | None = None, on: date | None = None):
     """The policy in force on a day (today by default), every parameter with rule and unit."""
     if not can_read_policy(request.auth):
         raise Http404
@@ -68,8 +69,8 @@ def get_policy(request, company_id: int | None = None, on: date | None = None):
 
 
 @router.get("/policy/versions", response=list[PolicyVersionOut], tags=["policy"])
-@paginate(LimitOffsetPagination)
-def list_policy_versions(request, company_id: int | None = None):
+@paginate(Pagination)
+def list_policy_versions(request, company_id: Id | None = None):
     if not can_read_policy(request.auth):
         raise Http404
     return (
@@ -113,13 +114,13 @@ def create_token(request, payload: TokenIn):
 
 
 @router.delete("/tokens/{int:token_id}", response=TokenOut, tags=["tokens"])
-def delete_token(request, token_id: int):
+def delete_token(request, token_id: Id):
     token = get_object_or_404(ApiToken, pk=token_id, user=request.auth)
     return revoke_api_token(token, by=request.auth)
 
 
 @router.get("/audit", response=list[AuditOut], tags=["audit"])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_audit(
     request, action: str | None = None, object_type: str | None = None, object_id: str | None = None
 ):

@@ -1,5 +1,5 @@
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
@@ -29,7 +29,7 @@ class PolicyVersionIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     effective_from: date
-    company_id: int | None = None
+    company_id: Annotated[int, Field(ge=1, le=2**62)] | None = None
     comment: str = Field("", max_length=300)
     values: dict[str, Any] = Field(..., min_length=1)
 

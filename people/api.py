@@ -4,9 +4,10 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from core.errors import DomainError
+from core.pagination import Id, Pagination
 from people.models import Skill
 from people.queries import (
     access_person,
@@ -42,7 +43,7 @@ def me(request):
 
 
 @router.get("/people", response=list[PersonOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_people(request, filters: Query[PeopleFilters]):
     people = people_for(request.auth).prefetch_related("skills", "zones").order_by("staff_no")
     if filters.q:
@@ -58,12 +59,12 @@ def list_people(request, filters: Query[PeopleFilters]):
 
 
 @router.get("/people/{int:person_id}", response=PersonOut)
-def get_person(request, person_id: int):
+def get_person(request, person_id: Id):
     return access_person(request.auth, person_id)
 
 
 @router.patch("/people/{int:person_id}", response=PersonOut)
-def patch_person(request, person_id: int, payload: PersonPatch):
+def patch_person(request, person_id: Id, payload: PersonPatch):
     person = access_person(request.auth, person_id)
     if not can_edit_person(request.auth, person):
         raise DomainError(_("You may not edit this person."))
@@ -103,14 +104,14 @@ def patch_person(request, person_id: int, payload: PersonPatch):
 
 
 @router.get("/org/companies", response=list[CompanyOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_companies(request):
     return companies_for(request.auth)
 
 
 @router.get("/org/units", response=list[UnitOut])
-@paginate(LimitOffsetPagination)
-def list_units(request, kind: str | None = None, parent_id: int | None = None):
+@paginate(Pagination)
+def list_units(request, kind: str | None = None, parent_id: Id | None = None):
     units = units_for(request.auth).order_by("path")
     if kind:
         units = units.filter(kind=kind)
@@ -120,15 +121,15 @@ def list_units(request, kind: str | None = None, parent_id: int | None = None):
 
 
 @router.get("/org/teams", response=list[TeamOut])
-@paginate(LimitOffsetPagination)
-def list_teams(request, unit_id: int | None = None):
+@paginate(Pagination)
+def list_teams(request, unit_id: Id | None = None):
     teams = teams_for(request.auth)
     return teams.filter(unit_id=unit_id) if unit_id else teams
 
 
 @router.get("/customers", response=list[CustomerOut])
-@paginate(LimitOffsetPagination)
-def list_customers(request, q: str | None = None, unit_id: int | None = None):
+@paginate(Pagination)
+def list_customers(request, q: str | None = None, unit_id: Id | None = None):
     customers = customers_for(request.auth).order_by("account_no")
     if q:
         customers = customers.filter(Q(name__icontains=q) | Q(account_no__icontains=q))

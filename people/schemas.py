@@ -3,6 +3,8 @@ from datetime import date
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from core.pagination import Id
+
 
 class Strict(Schema):
     """Input schemas refuse unknown fields, so a typo is an error rather than silently ignored."""
@@ -70,12 +72,12 @@ class PersonPatch(Strict):
     phone: str | None = Field(None, max_length=20)
     role: str | None = None
     employment_type: str | None = None
-    unit_id: int | None = None
-    team_id: int | None = None
-    manager_id: int | None = None
+    unit_id: Id | None = None
+    team_id: Id | None = None
+    manager_id: Id | None = None
     active: bool | None = None
-    skill_ids: list[int] | None = None
-    zone_ids: list[int] | None = None
+    skill_ids: list[Id] | None = Field(None, max_length=100)
+    zone_ids: list[Id] | None = Field(None, max_length=100)
 
 
 class CustomerOut(Schema):
@@ -95,9 +97,9 @@ class CustomerOut(Schema):
 
 
 class PeopleFilters(Strict):
-    q: str | None = None
-    unit_id: int | None = None
-    team_id: int | None = None
+    q: str | None = Field(None, max_length=100)
+    unit_id: Id | None = None
+    team_id: Id | None = None
     role: str | None = None
     employment_type: str | None = None
     active: bool | None = None

@@ -1,0 +1,28 @@
+"""schemathesis against our own OpenAPI: generated requests never cause a server error, and
+documented responses match their schema. Runs as the operations manager (widest scope)."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+
+from core.services import create_api_token
+from crewdesk.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+
+
+@pytest.fixture
+def token(org):
+    return create_api_token(org.ops.user, name="schemathesis")[1]
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_conforms_to_its_schema(case, token):
+    response = case.call(headers={"Authorization": f"Bearer {token}"})
+    case.validate_response(
+        response, checks=[not_a_server_error, content_type_conformance, response_schema_conformance]
+    )
