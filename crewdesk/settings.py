@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "ninja",
     "core",
     "people",
+    "notifications",
+    "attendance",
+    "leave",
 ]
 
 MIDDLEWARE = [
