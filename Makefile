@@ -1,0 +1,31 @@
+# crewdesk developer commands. `make run` starts the app, `make test` is what CI runs.
+.PHONY: run test lint messages uv sync
+
+export UV_PYTHON_DOWNLOADS := never
+
+# `uv` on PATH, or the module pip just installed (pip's script folder may not be on PATH).
+UV = $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+
+uv:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
+		|| python3 -m pip install --quiet uv \
+		|| python3 -m pip install --quiet --break-system-packages uv
+
+sync: uv
+	$(UV) sync --locked
+
+# PORT=9000 make run: migrate, load the demo organisation, serve on 127.0.0.1:$PORT with the worker.
+run: sync
+	$(UV) run --locked python manage.py serve
+
+test:
+	bash scripts/test.sh
+
+lint: sync
+	$(UV) run --locked ruff check .
+	$(UV) run --locked ruff format --check .
+
+# Needs gettext (apt-get install gettext).
+messages: sync
+	$(UV) run --locked python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var
+	$(UV) run --locked python manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=var
