@@ -175,6 +175,7 @@ def check_worker_and_health(procs: Processes) -> None:
         f"127.0.0.1:{port}",
         "--workers",
         "1",
+        "--no-control-socket",  # else gunicorn shares ~/.gunicorn/gunicorn.ctl with any other one
     )
     health = procs.wait_for("gunicorn to answer /healthz", lambda: get_health(port))
     assert health["database"] == "ok"
