@@ -13,7 +13,11 @@ def validate_blocks(blocks) -> None:
         raise ValidationError(_("Give at least one working block."))
     previous_end = ""
     for index, block in enumerate(blocks, start=1):
-        if not (isinstance(block, list | tuple) and len(block) == 2 and all(isinstance(t, str) and TIME_RE.match(t) for t in block)):
+        if not (
+            isinstance(block, list | tuple)
+            and len(block) == 2
+            and all(isinstance(t, str) and TIME_RE.match(t) for t in block)
+        ):
             raise ValidationError(_("Block {n}: give start and end as HH:MM.").format(n=index))
         start, end = block
         if start >= end:
@@ -35,10 +39,22 @@ class ShiftTemplate(models.Model):
     name = models.CharField(_("name"), max_length=60)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     blocks = models.JSONField(_("working blocks"), validators=[validate_blocks])
-    client = models.ForeignKey("people.Company", verbose_name=_("client site"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="+")
-    team = models.ForeignKey("people.Team", verbose_name=_("team"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(
+        "people.Company",
+        verbose_name=_("client site"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    team = models.ForeignKey(
+        "people.Team",
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("shift template")
@@ -56,9 +72,15 @@ class ShiftTemplate(models.Model):
 class ScheduleAssignment(models.Model):
     """A person works by a template from a date (to a date)."""
 
-    person = models.ForeignKey("people.Person", verbose_name=_("person"), on_delete=models.CASCADE,
-                               related_name="schedules")
-    template = models.ForeignKey(ShiftTemplate, verbose_name=_("shift template"), on_delete=models.PROTECT)
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="schedules",
+    )
+    template = models.ForeignKey(
+        ShiftTemplate, verbose_name=_("shift template"), on_delete=models.PROTECT
+    )
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
@@ -74,27 +96,40 @@ class ScheduleAssignment(models.Model):
     def clean(self) -> None:
         if self.valid_to and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": _("The end date is before the start date.")})
-        overlapping = ScheduleAssignment.objects.filter(person_id=self.person_id).exclude(pk=self.pk).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from))
+        overlapping = (
+            ScheduleAssignment.objects.filter(person_id=self.person_id)
+            .exclude(pk=self.pk)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from))
+        )
         if self.valid_to:
             overlapping = overlapping.filter(valid_from__lte=self.valid_to)
         if overlapping.exists():
-            raise ValidationError({"valid_from": _("This person already has a schedule in that period.")})
+            raise ValidationError(
+                {"valid_from": _("This person already has a schedule in that period.")}
+            )
 
 
 class RosterDay(models.Model):
     """A duty-roster entry: on this date the person works `template`, or is off when empty."""
 
-    person = models.ForeignKey("people.Person", verbose_name=_("person"), on_delete=models.CASCADE,
-                               related_name="roster")
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="roster"
+    )
     date = models.DateField(_("date"))
-    template = models.ForeignKey(ShiftTemplate, verbose_name=_("shift template"), null=True, blank=True,
-                                 on_delete=models.PROTECT)
+    template = models.ForeignKey(
+        ShiftTemplate,
+        verbose_name=_("shift template"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
 
     class Meta:
         verbose_name = _("duty roster day")
         verbose_name_plural = _("duty roster")
-        constraints = [models.UniqueConstraint(fields=["person", "date"], name="roster_one_entry_per_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "date"], name="roster_one_entry_per_day")
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} {self.date} {self.template or '-'}"
@@ -109,20 +144,26 @@ class Punch(models.Model):
         IMPORT = "import", _("Imported file")
         MAKEUP = "makeup", _("Approved make-up punch")
 
-    person = models.ForeignKey("people.Person", verbose_name=_("person"), on_delete=models.PROTECT,
-                               related_name="punches")
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="punches"
+    )
     at = models.DateTimeField(_("time"))
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     device = models.CharField(_("device"), max_length=120, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     # Rounded to ~100 m and only with the person's consent (PIPL).
-    latitude = models.DecimalField(_("latitude"), max_digits=7, decimal_places=3, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=7, decimal_places=3, null=True, blank=True)
-    idempotency_key = models.CharField(max_length=80, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=7, decimal_places=3, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=7, decimal_places=3, null=True, blank=True
+    )
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True)  # noqa: DJ001 - unique when set
     created_at = models.DateTimeField(_("recorded at"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     flagged = models.BooleanField(_("flagged for review"), default=False)
     flag_reason = models.CharField(_("flag reason"), max_length=200, blank=True)
 
@@ -132,8 +173,11 @@ class Punch(models.Model):
         ordering = ["person", "at"]
         indexes = [models.Index(fields=["person", "at"]), models.Index(fields=["at"])]
         constraints = [
-            models.UniqueConstraint(fields=["person", "idempotency_key"], name="punch_idempotency",
-                                    condition=Q(idempotency_key__isnull=False)),
+            models.UniqueConstraint(
+                fields=["person", "idempotency_key"],
+                name="punch_idempotency",
+                condition=Q(idempotency_key__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -143,20 +187,29 @@ class Punch(models.Model):
 class ProxySigning(models.Model):
     """A confirmed proxy signing (代签, ATT-02): signer and signee are both absent that day."""
 
-    signer = models.ForeignKey("people.Person", verbose_name=_("signer"), on_delete=models.PROTECT,
-                               related_name="+")
-    signee = models.ForeignKey("people.Person", verbose_name=_("signee"), on_delete=models.PROTECT,
-                               related_name="+")
+    signer = models.ForeignKey(
+        "people.Person", verbose_name=_("signer"), on_delete=models.PROTECT, related_name="+"
+    )
+    signee = models.ForeignKey(
+        "people.Person", verbose_name=_("signee"), on_delete=models.PROTECT, related_name="+"
+    )
     date = models.DateField(_("date"))
     note = models.CharField(_("note"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     recorded_at = models.DateTimeField(_("recorded at"))
 
     class Meta:
         verbose_name = _("proxy signing")
         verbose_name_plural = _("proxy signings")
-        constraints = [models.UniqueConstraint(fields=["signer", "signee", "date"], name="proxy_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["signer", "signee", "date"], name="proxy_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.signer} → {self.signee} {self.date}"
@@ -183,8 +236,12 @@ class DayJudgement(models.Model):
     `correction` and shown as a correction, never applied silently.
     """
 
-    person = models.ForeignKey("people.Person", verbose_name=_("person"), on_delete=models.CASCADE,
-                               related_name="judgements")
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="judgements",
+    )
     date = models.DateField(_("date"))
     status = models.CharField(_("status"), max_length=12, choices=DayStatus.choices)
     workday = models.BooleanField(_("expected to work"), default=False)
@@ -210,7 +267,9 @@ class DayJudgement(models.Model):
         verbose_name = _("day judgement")
         verbose_name_plural = _("day judgements")
         ordering = ["person", "date"]
-        constraints = [models.UniqueConstraint(fields=["person", "date"], name="judgement_once_per_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "date"], name="judgement_once_per_day")
+        ]
         indexes = [models.Index(fields=["date", "person"])]
 
     def __str__(self) -> str:
@@ -220,12 +279,21 @@ class DayJudgement(models.Model):
 class MonthClose(models.Model):
     """A closed attendance month of one station (ATT-07): its judgements are locked."""
 
-    unit = models.ForeignKey("people.OrgUnit", verbose_name=_("organisation unit"), on_delete=models.PROTECT,
-                             related_name="+")
+    unit = models.ForeignKey(
+        "people.OrgUnit",
+        verbose_name=_("organisation unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     month = models.DateField(_("month"))  # first day of the month
     closed_at = models.DateTimeField(_("closed at"))
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("closed by"), null=True,
-                                  on_delete=models.SET_NULL, related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("closed month")

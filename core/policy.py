@@ -73,16 +73,21 @@ def policy_for(company: Any = None, *, on: date) -> Policy:
     """
     from core.models import PolicyVersion
 
-    values = dict(DEFAULTS)
-    sources: dict[str, int | None] = dict.fromkeys(values)
     company_id = getattr(company, "pk", company)
     scopes = [None] if company_id is None else [None, company_id]
-    for scope in scopes:
-        version = (
-            PolicyVersion.objects.filter(company_id=scope, effective_from__lte=on)
-            .order_by("-effective_from", "-pk")
-            .first()
-        )
+    return _compose(
+        PolicyVersion.objects.filter(company_id=scope, effective_from__lte=on)
+        .order_by("-effective_from", "-pk")
+        .first()
+        for scope in scopes
+    )
+
+
+def _compose(versions) -> Policy:
+    """Defaults overlaid by each version in turn (the default version, then a company variant)."""
+    values = dict(DEFAULTS)
+    sources: dict[str, int | None] = dict.fromkeys(values)
+    for version in versions:
         if version is None:
             continue
         for key, value in version.values.items():
@@ -94,3 +99,31 @@ def policy_for(company: Any = None, *, on: date) -> Policy:
 
 def spec(key: str) -> ParamSpec:
     return BY_KEY[key]
+
+
+class PolicyBook:
+    """Every version loaded once: answers `policy_for` for many companies and days without a query
+    each (bulk judging of a month)."""
+
+    def __init__(self):
+        from core.models import PolicyVersion
+
+        self._versions: dict[int | None, list] = {}
+        for version in PolicyVersion.objects.order_by("effective_from", "pk"):
+            self._versions.setdefault(version.company_id, []).append(version)
+        self._cache: dict[tuple[int | None, date], Policy] = {}
+
+    def _latest(self, company_id: int | None, on: date):
+        chosen = None
+        for version in self._versions.get(company_id, ()):
+            if version.effective_from <= on:
+                chosen = version
+        return chosen
+
+    def policy_for(self, company_id: int | None, *, on: date) -> Policy:
+        key = (company_id, on)
+        policy = self._cache.get(key)
+        if policy is None:
+            scopes = [None] if company_id is None else [None, company_id]
+            policy = self._cache[key] = _compose(self._latest(scope, on) for scope in scopes)
+        return policy

@@ -50,6 +50,17 @@ PARAMETERS: tuple[ParamSpec, ...] = (
         _("Proxy signing makes both signer and signee absent that day"),
     ),
     P(
+        "att.same_device_minutes",
+        "ATT-02",
+        Kind.MINUTES,
+        10,
+        _(
+            "Two different people punching from the same device within this many minutes are flagged for review"
+        ),
+        0,
+        1440,
+    ),
+    P(
         "att.late_grace_minutes",
         "ATT-04",
         Kind.MINUTES,
