@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from core.errors import DomainError
 
@@ -26,17 +26,19 @@ class Kind(enum.StrEnum):
     BOOL = "bool"
 
 
+# Unit labels carry the context "unit": "days" as a unit (天) differs from "days" as a
+# field label (天数) elsewhere.
 UNITS = {
-    Kind.COUNT: gettext_lazy("times"),
-    Kind.MINUTES: gettext_lazy("min"),
-    Kind.HOURS: gettext_lazy("h"),
-    Kind.DAYS: gettext_lazy("days"),
-    Kind.MONEY: gettext_lazy("CNY"),
-    Kind.POINTS: gettext_lazy("points"),
+    Kind.COUNT: pgettext_lazy("unit", "times"),
+    Kind.MINUTES: pgettext_lazy("unit", "min"),
+    Kind.HOURS: pgettext_lazy("unit", "h"),
+    Kind.DAYS: pgettext_lazy("unit", "days"),
+    Kind.MONEY: pgettext_lazy("unit", "CNY"),
+    Kind.POINTS: pgettext_lazy("unit", "points"),
     Kind.PERCENT: "%",
-    Kind.WEEKDAY: gettext_lazy("weekday"),
-    Kind.TIME: gettext_lazy("hh:mm"),
-    Kind.BOOL: gettext_lazy("on/off"),
+    Kind.WEEKDAY: pgettext_lazy("unit", "weekday"),
+    Kind.TIME: pgettext_lazy("unit", "hh:mm"),
+    Kind.BOOL: pgettext_lazy("unit", "on/off"),
 }
 
 INTEGER_KINDS = {Kind.COUNT, Kind.MINUTES, Kind.HOURS, Kind.PERCENT, Kind.WEEKDAY}
