@@ -24,7 +24,7 @@ banner() {
 }
 
 installed() {
-    dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed'
+    [[ $(dpkg -s "$1" 2>/dev/null) == *"Status: install ok installed"* ]]
 }
 
 # --- 1. System packages ---------------------------------------------------------------------
@@ -40,7 +40,8 @@ if ((${#missing[@]})); then
     fi
     banner "apt-get install ${missing[*]}"
     apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # With recommends, as on the machines these tests were written on (Chromium's fonts).
+    apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 # --- 2. Python environment and lint -----------------------------------------------------------
