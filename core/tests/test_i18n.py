@@ -51,9 +51,16 @@ COPY_IGNORE = shutil.ignore_patterns(
 PERCENT_PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[#0 +-]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa%]")
 NAMED_PERCENT = re.compile(r"%\([^)]+\)[#0 +-]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")
 BRACE_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
-CJK = re.compile(r"[\u3400-\u9fff]")
+# Chinese characters and full-width punctuation (，：（）).
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+LETTERS = re.compile(r"[A-Za-z]")
 # Translations that legitimately contain no Chinese character (none so far).
 NO_CJK_OK: set[str] = set()
+
+
+def has_words(msgid: str) -> bool:
+    """False for messages that are only placeholders and punctuation, e.g. "{period}"."""
+    return bool(LETTERS.search(BRACE_PLACEHOLDER.sub("", NAMED_PERCENT.sub("", msgid))))
 
 
 def entry_name(entry: polib.POEntry) -> str:
@@ -121,7 +128,7 @@ def test_translations_keep_the_placeholders_of_their_msgid(po):
 def test_translations_are_chinese_not_copies_of_the_english(po):
     suspicious = []
     for entry in po:
-        if not entry.msgid or entry.obsolete:
+        if not entry.msgid or entry.obsolete or not has_words(entry.msgid):
             continue
         texts = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
         for text in texts:
