@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,7 +12,9 @@ class LeaveType(models.Model):
     name_en = models.CharField(_("English name"), max_length=40, blank=True)
     paid = models.BooleanField(_("paid"), default=True)
     # REQ-05: sick leave longer than the policy's days needs a certificate attached.
-    needs_certificate = models.BooleanField(_("certificate required beyond the policy's days"), default=False)
+    needs_certificate = models.BooleanField(
+        _("certificate required beyond the policy's days"), default=False
+    )
     # REQ-02: personal leave is applied for in advance.
     needs_notice = models.BooleanField(_("needs advance notice"), default=False)
     active = models.BooleanField(_("active"), default=True)
@@ -22,6 +25,12 @@ class LeaveType(models.Model):
         ordering = ["pk"]
 
     def __str__(self) -> str:
+        return self.label()
+
+    def label(self) -> str:
+        """The name in the active language: the English name for English pages, if given."""
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
         return self.name
 
 
@@ -46,16 +55,24 @@ class Request(models.Model):
         REJECTED = "rejected", _("Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    person = models.ForeignKey("people.Person", verbose_name=_("applicant"), on_delete=models.PROTECT,
-                               related_name="requests")
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("applicant"),
+        on_delete=models.PROTECT,
+        related_name="requests",
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING,
-                              db_index=True)
-    leave_type = models.ForeignKey(LeaveType, verbose_name=_("leave type"), null=True, blank=True,
-                                   on_delete=models.PROTECT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    leave_type = models.ForeignKey(
+        LeaveType, verbose_name=_("leave type"), null=True, blank=True, on_delete=models.PROTECT
+    )
     # Leave, trip, secondment: whole or half days.
     start_date = models.DateField(_("from"), null=True, blank=True)
-    start_half = models.CharField(_("from half"), max_length=2, choices=Half.choices, default=Half.AM)
+    start_half = models.CharField(
+        _("from half"), max_length=2, choices=Half.choices, default=Half.AM
+    )
     end_date = models.DateField(_("to"), null=True, blank=True)
     end_half = models.CharField(_("to half"), max_length=2, choices=Half.choices, default=Half.PM)
     # Overtime: a time range; make-up punch: the time to record.
@@ -66,17 +83,28 @@ class Request(models.Model):
     reason = models.TextField(_("reason"), max_length=1000)
     emergency = models.BooleanField(_("emergency, filed afterwards"), default=False)  # REQ-03
     destination = models.CharField(_("destination"), max_length=120, blank=True)  # trip
-    requesting_unit = models.CharField(_("requesting unit"), max_length=120, blank=True)  # secondment
+    requesting_unit = models.CharField(
+        _("requesting unit"), max_length=120, blank=True
+    )  # secondment
     attachment = models.FileField(_("attachment"), upload_to="requests/%Y/%m/", blank=True)
-    cc = models.ManyToManyField("people.Person", verbose_name=_("copy to"), blank=True, related_name="+")
-    cover = models.ForeignKey("people.Person", verbose_name=_("covered by"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="covering")  # REQ-10
+    cc = models.ManyToManyField(
+        "people.Person", verbose_name=_("copy to"), blank=True, related_name="+"
+    )
+    cover = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("covered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="covering",
+    )  # REQ-10
     trip_report = models.TextField(_("trip report"), blank=True)  # REQ-07
     trip_report_at = models.DateTimeField(_("trip report handed in"), null=True, blank=True)
-    idempotency_key = models.CharField(max_length=80, null=True, blank=True)
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True)  # noqa: DJ001 - unique when set
     created_at = models.DateTimeField(_("filed at"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
@@ -85,8 +113,11 @@ class Request(models.Model):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["person", "kind", "status", "start_date"])]
         constraints = [
-            models.UniqueConstraint(fields=["person", "idempotency_key"], name="request_idempotency",
-                                    condition=models.Q(idempotency_key__isnull=False)),
+            models.UniqueConstraint(
+                fields=["person", "idempotency_key"],
+                name="request_idempotency",
+                condition=models.Q(idempotency_key__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -105,11 +136,16 @@ class ApprovalStep(models.Model):
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField()
-    approver = models.ForeignKey("people.Person", verbose_name=_("approver"), on_delete=models.PROTECT,
-                                 related_name="approval_steps")
+    approver = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("approver"),
+        on_delete=models.PROTECT,
+        related_name="approval_steps",
+    )
     basis = models.CharField(_("basis"), max_length=120)  # e.g. "REQ-01 group leader"
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.WAITING,
-                              db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.WAITING, db_index=True
+    )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
 
@@ -117,7 +153,9 @@ class ApprovalStep(models.Model):
         verbose_name = _("approval step")
         verbose_name_plural = _("approval steps")
         ordering = ["request", "order"]
-        constraints = [models.UniqueConstraint(fields=["request", "order"], name="step_order_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "order"], name="step_order_unique")
+        ]
 
     def __str__(self) -> str:
         return f"#{self.request_id}.{self.order} {self.approver} {self.status}"

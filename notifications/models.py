@@ -5,8 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class Notification(models.Model):
     """An in-app message to one person, rendered in the recipient's language when created."""
 
-    recipient = models.ForeignKey("people.Person", verbose_name=_("recipient"), on_delete=models.CASCADE,
-                                  related_name="notifications")
+    recipient = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
     event = models.CharField(_("event"), max_length=80)  # dotted, e.g. leave.request.approved
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
