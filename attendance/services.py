@@ -1,7 +1,7 @@
 """Attendance writes: punches, proxy signings, judging days (in bulk), closing a month."""
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -273,8 +273,10 @@ def judge_people(
     *,
     book: PolicyBook | None = None,
     calendar: WorkCalendar | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> Iterable[tuple[int, date, Any]]:
-    """(person id, day, DayResult) for every person and day, loading facts in chunks."""
+    """(person id, day, DayResult) for every person and day, loading facts in chunks.
+    `on_progress(people done, people in all)` is called after each chunk."""
     book = book or PolicyBook()
     use_cn = book.policy_for(None, on=end)["att.cn_calendar"]
     calendar = calendar or WorkCalendar(start, end, use_cn_calendar=use_cn)
@@ -299,9 +301,17 @@ def judge_people(
                 )
                 yield person.pk, day, result
                 day += timedelta(days=1)
+        if on_progress is not None:
+            on_progress(min(offset + CHUNK, len(ids)), len(ids))
 
 
-def recompute_days(*, person_ids: Sequence[int], start: date, end: date) -> int:
+def recompute_days(
+    *,
+    person_ids: Sequence[int],
+    start: date,
+    end: date,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> int:
     """Judge the people's days again and store the judgements; returns the number of days.
 
     Days of a closed month keep their values: a differing result is stored as a correction
@@ -319,7 +329,7 @@ def recompute_days(*, person_ids: Sequence[int], start: date, end: date) -> int:
     }
     batch: list[DayJudgement] = []
     corrections: list[DayJudgement] = []
-    for person_id, day, result in judge_people(person_ids, start, end):
+    for person_id, day, result in judge_people(person_ids, start, end, on_progress=on_progress):
         values = {f: getattr(result, f) for f in JUDGEMENT_FIELDS}
         count += 1
         old = locked.get((person_id, day))

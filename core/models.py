@@ -162,13 +162,16 @@ class Job(models.Model):
 
     kind = models.CharField(_("kind"), max_length=40)
     params = models.JSONField(default=dict)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
     progress = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -182,4 +185,8 @@ class Job(models.Model):
 
     @property
     def percent(self) -> int:
-        return int(100 * self.progress / self.total) if self.total else (100 if self.status == "done" else 0)
+        return (
+            int(100 * self.progress / self.total)
+            if self.total
+            else (100 if self.status == "done" else 0)
+        )

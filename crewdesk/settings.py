@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CREWDESK_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # SQLite files and the Huey queue live here
 
 
 def env_str(name: str, default: str) -> str:
@@ -151,6 +152,12 @@ else:
         "immediate": HUEY_IMMEDIATE,
         "consumer": {"workers": env_int("CREWDESK_HUEY_WORKERS", 2), "worker_type": "thread"},
     }
+
+# Punches sent over the API (ATT-02) are refused outside this window around the server's clock:
+# a device clock may run a little fast, and a device that was offline sends its backlog within a
+# day. Older punches need a make-up punch request.
+PUNCH_MAX_FUTURE_SECONDS = env_int("CREWDESK_PUNCH_MAX_FUTURE_SECONDS", 300)
+PUNCH_MAX_PAST_SECONDS = env_int("CREWDESK_PUNCH_MAX_PAST_SECONDS", 24 * 3600)
 
 CACHES = {
     "default": (

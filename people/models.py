@@ -203,7 +203,9 @@ class Person(models.Model):
     )
     hired_on = models.DateField(_("hired on"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans")
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans"
+    )
     # PIPL: location is sensitive. None = not asked yet; asked once on the phone page.
     location_consent = models.BooleanField(_("location consent"), null=True, blank=True)
 

@@ -84,12 +84,6 @@ def test_a_bad_environment_value_stops_manage_py_naming_the_variable(tmp_path, n
     assert f"{name}={value!r}" in result.stderr, result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="settings.py: with CREWDESK_SECRET_KEY set, nothing creates VAR_DIR before Huey opens "
-    "VAR_DIR/huey.sqlite3 at django.setup(), so a fresh clone cannot start; create VAR_DIR in "
-    "settings.py (then remove this marker)",
-)
 def test_manage_py_starts_with_a_secret_key_and_no_var_folder_yet(tmp_path):
     result = manage("check", tmp_path=tmp_path, create_var_dir=False, **production_env())
     assert result.returncode == 0, result.stderr

@@ -48,6 +48,7 @@ class Command(BaseCommand):
                 f"{host}:{port}",
                 "--workers",
                 str(web_workers),
+                "--no-control-socket",
                 "--access-logfile",
                 "-",
                 "--graceful-timeout",
