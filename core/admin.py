@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from core import audit
-from core.models import ApiToken, AuditEntry, PolicyVersion
+from core.models import ApiToken, AuditEntry, CalendarDay, PolicyVersion
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -73,3 +73,14 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(AuditedAdmin):
+    """The working calendar's override table (ATT-08): a year the chinese-calendar package does
+    not know yet is entered here (the home page warns until it is)."""
+
+    list_display = ["date", "kind", "name"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    date_hierarchy = "date"

@@ -16,6 +16,7 @@ def nav_items_for(user) -> list[tuple[str, str]]:
     items.append(("people:org", _("Organisation")))
     if role != Role.VENDOR_CONTACT:
         items.append(("people:customers", _("Customers")))
+    items.append(("attendance:home", _("Attendance")))
     if can_read_policy(user):
         items.append(("policy", _("Policy")))
     if can_read_audit(user):

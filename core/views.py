@@ -16,6 +16,7 @@ from core.errors import DomainError, ValidationErrors
 from core.models import ApiToken, AuditEntry, PolicyVersion, WorkerHeartbeat
 from core.policy import PARAMETERS, policy_for
 from core.services import change_policy, create_api_token, revoke_api_token
+from core.workcalendar import missing_years
 from people.models import Company
 from people.queries import (
     can_edit_policy,
@@ -24,10 +25,14 @@ from people.queries import (
     customers_for,
     people_for,
     person_of,
+    role_of,
     units_for,
 )
+from people.roles import Role
 
 WORKER_STALE_AFTER = timedelta(seconds=150)
+# Who is warned on the home page that a year of the working calendar is missing (ATT-08).
+CALENDAR_KEEPERS = {Role.OPS_MANAGER, Role.HR_ADMIN}
 
 
 @require_GET
@@ -67,6 +72,9 @@ def home(request):
         "customer_count": customers_for(request.user).count(),
         "can_policy": can_read_policy(request.user),
         "can_audit": can_read_audit(request.user),
+        "missing_calendar_years": missing_years(clock.today())
+        if request.user.is_superuser or role_of(request.user) in CALENDAR_KEEPERS
+        else [],
     }
     return render(request, "core/home.html", context)
 

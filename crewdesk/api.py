@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from attendance.api import router as attendance_router
 from core.api import router as core_router
 from core.errors import DomainError, ValidationErrors
 from core.services import user_for_token
@@ -79,3 +80,4 @@ def on_unauthorized(request, exc):
 
 api.add_router("/", people_router)
 api.add_router("/", core_router)
+api.add_router("/", attendance_router)

@@ -1,0 +1,53 @@
+from datetime import date
+
+from django.urls import path, register_converter
+
+from attendance import views
+
+
+class MonthConverter:
+    """YYYY-MM in a path as the month's first day; an impossible month is a 404."""
+
+    regex = r"\d{4}-\d{2}"
+
+    def to_python(self, value: str) -> date:
+        year, month = (int(x) for x in value.split("-"))
+        if not 2000 <= year <= 2100:
+            raise ValueError(value)
+        return date(year, month, 1)
+
+    def to_url(self, value: date) -> str:
+        return f"{value:%Y-%m}"
+
+
+class DayConverter:
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value: str) -> date:
+        return date.fromisoformat(value)
+
+    def to_url(self, value: date) -> str:
+        return value.isoformat()
+
+
+register_converter(MonthConverter, "month")
+register_converter(DayConverter, "day")
+
+app_name = "attendance"
+urlpatterns = [
+    path("", views.phone_page, name="home"),
+    path("punch/", views.punch, name="punch"),
+    path("location-consent/", views.location_consent, name="consent"),
+    path("people/<int:pk>/", views.person_current, name="person-current"),
+    path("people/<int:pk>/<month:month>/", views.person_month, name="person"),
+    path("people/<int:pk>/day/<day:day>/", views.day_detail, name="day"),
+    path("station/<int:unit_pk>/", views.station_current, name="station-current"),
+    path("station/<int:unit_pk>/<month:month>/", views.station_month, name="station"),
+    path(
+        "station/<int:unit_pk>/<month:month>/export.xlsx",
+        views.station_export,
+        name="station-export",
+    ),
+    path("station/<int:unit_pk>/<month:month>/close/", views.station_close, name="station-close"),
+    path("station/<int:unit_pk>/<month:month>/proxy/", views.station_proxy, name="station-proxy"),
+]

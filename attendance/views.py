@@ -1,0 +1,632 @@
+"""Attendance pages: the engineer's one-tap phone page, a person's month (each day and why),
+a station's month summary with export, month close and proxy signings (ATT-01..08)."""
+
+import re
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from attendance.exports import header_rows, notice_label, summary_columns, summary_workbook
+from attendance.forms import CloseMonthForm, LocationConsentForm, ProxySigningForm, PunchForm
+from attendance.models import DayJudgement, DayStatus, Punch
+from attendance.queries import (
+    access_day,
+    can_close_month,
+    can_record_proxy,
+    flagged_punches_for,
+    month_close_of,
+    month_summaries,
+    people_of_unit_for,
+    provisional_days,
+    proxy_signings_for,
+    punches_between,
+    stored_days,
+)
+from attendance.services import (
+    close_month,
+    month_bounds,
+    record_proxy_signing,
+    record_punch,
+)
+from core import clock
+from core.errors import DomainError
+from core.models import CalendarDay
+from core.ratelimit import client_ip
+from core.workcalendar import WorkCalendar
+from people.models import OrgUnit
+from people.queries import access_person, access_unit, person_of, units_for
+from people.roles import CLIENT_ROLES, Role
+from people.services import update_person
+
+DEVICE_COOKIE = "crewdesk_device"
+DEVICE_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+DEVICE_COOKIE_AGE = 5 * 365 * 24 * 3600
+
+RULE_LABELS = {
+    "ATT-01": gettext_lazy("Work schedule"),
+    "ATT-02": gettext_lazy("Signing by the person; proxy signing; make-up punch needed"),
+    "ATT-03": gettext_lazy("Notice level"),
+    "ATT-04": gettext_lazy("Late arrival"),
+    "ATT-05": gettext_lazy("Cumulative late minutes"),
+    "ATT-06": gettext_lazy("Early leave"),
+    "ATT-07": gettext_lazy("Monthly summary"),
+    "ATT-08": gettext_lazy("Holidays and adjusted working days"),
+    "REQ-01": gettext_lazy("Approved leave"),
+    "REQ-04": gettext_lazy("No punch and no approved request: absence"),
+    "REQ-07": gettext_lazy("Approved business trip"),
+    "REQ-08": gettext_lazy("Approved secondment"),
+}
+FINE_LABELS = {
+    "late_each": gettext_lazy("Late arrivals beyond the free ones"),
+    "late_absence": gettext_lazy("Late beyond the absence limit (fined double)"),
+    "late_band": gettext_lazy("Cumulative late minutes (band)"),
+    "early_each": gettext_lazy("Early leaves"),
+}
+CHECKPOINT_RE = re.compile(r"^(in|out)(\d+)$")  # evidence["used"] keys: in0, out0, in1 ...
+CHECKPOINT_LABELS = {"in": gettext_lazy("sign-in"), "out": gettext_lazy("sign-out")}
+CORRECTION_FIELDS = [
+    ("status", DayJudgement._meta.get_field("status").verbose_name),
+    ("late_minutes", DayJudgement._meta.get_field("late_minutes").verbose_name),
+    ("early_minutes", DayJudgement._meta.get_field("early_minutes").verbose_name),
+    ("missing_in", DayJudgement._meta.get_field("missing_in").verbose_name),
+    ("missing_out", DayJudgement._meta.get_field("missing_out").verbose_name),
+    ("absent_days", DayJudgement._meta.get_field("absent_days").verbose_name),
+    ("leave_days", DayJudgement._meta.get_field("leave_days").verbose_name),
+    ("trip_days", DayJudgement._meta.get_field("trip_days").verbose_name),
+]
+
+
+# --- showing a day --------------------------------------------------------------------------------
+
+
+@dataclass
+class DayView:
+    """One day of a person as shown: the judgement, the rules and the evidence behind it."""
+
+    date: date
+    kind: str  # working calendar: workday | rest | holiday
+    kind_label: str
+    calendar_name: str = ""
+    calendar_source: str = ""
+    status: str = ""
+    status_label: str = ""
+    judged: Any = None
+    rules: list[tuple[str, str]] = field(default_factory=list)
+    evidence: list[tuple[str, str]] = field(default_factory=list)
+    correction: list[dict] = field(default_factory=list)  # field, label, old, new
+    provisional: bool = False  # computed now, not stored
+    so_far: bool = False  # today: the day is not over
+    locked: bool = False
+    future: bool = False
+    in_month: bool = True
+
+    @property
+    def css(self) -> str:
+        return f"st-{self.status}" if self.status else f"st-none day-{self.kind}"
+
+    @property
+    def weekday(self) -> int:
+        return self.date.weekday()
+
+
+def _hhmm(value: str) -> str:
+    try:
+        return timezone.localtime(datetime.fromisoformat(value)).strftime("%H:%M")
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, Decimal | float):
+        return f"{Decimal(value):.1f}".rstrip("0").rstrip(".")
+    text = str(value)
+    if re.fullmatch(r"-?\d+\.\d+", text):
+        return text.rstrip("0").rstrip(".")
+    return text
+
+
+def _evidence_lines(evidence: dict, extra: dict) -> list[tuple[str, str]]:
+    """The day's evidence in words: calendar, schedule blocks, punches used, requests, proxy."""
+    lines: list[tuple[str, str]] = []
+    if evidence.get("calendar"):
+        lines.append((_("Calendar"), evidence["calendar"]))
+    if evidence.get("schedule"):
+        blocks = ", ".join(f"{_hhmm(s)}–{_hhmm(e)}" for s, e in evidence["schedule"])
+        lines.append((_("Schedule"), blocks))
+    punches = evidence.get("punches") or []
+    lines.append((_("Punches"), ", ".join(_hhmm(p) for p in punches) if punches else _("none")))
+    used = evidence.get("used") or {}
+    if used:
+        checkpoints = sorted(
+            (int(m[2]), m[1] == "out", m[1], value)
+            for key, value in used.items()
+            if (m := CHECKPOINT_RE.match(key))
+        )
+        parts = [
+            _("{checkpoint} {n}: {time}").format(
+                checkpoint=CHECKPOINT_LABELS[kind], n=index + 1, time=_hhmm(value)
+            )
+            for index, _out, kind, value in checkpoints
+        ]
+        lines.append((_("Punches used"), "; ".join(parts)))
+    for request_id in evidence.get("requests") or []:
+        request = extra.get("requests", {}).get(request_id)
+        if request is None:
+            text = _("Request #{id}").format(id=request_id)
+        else:
+            kind = request.get_kind_display()
+            if request.leave_type_id:
+                kind = f"{kind}: {request.leave_type.name}"
+            text = _("Request #{id} ({kind}), approved").format(id=request_id, kind=kind)
+        lines.append((_("Request"), text))
+    if evidence.get("proxy_signing"):
+        names = extra.get("proxy", [])
+        lines.append(
+            (
+                _("Proxy signing"),
+                "; ".join(names) if names else _("A confirmed proxy signing is recorded."),
+            )
+        )
+    return lines
+
+
+def _correction_lines(judgement: DayJudgement) -> list[dict]:
+    if not judgement.correction:
+        return []
+    lines = []
+    for name, label in CORRECTION_FIELDS:
+        old, new = getattr(judgement, name), judgement.correction.get(name)
+        if new is None or _plain(old) == _plain(new):
+            continue
+        if name == "status":
+            old, new = (
+                DayStatus(old).label,
+                DayStatus(new).label if new in DayStatus.values else new,
+            )
+        lines.append({"field": name, "label": str(label), "old": _plain(old), "new": _plain(new)})
+    return lines
+
+
+def _day_view(info, judged, *, provisional: bool, today: date, extra: dict) -> DayView:
+    view = DayView(
+        date=info.date,
+        kind=info.kind,
+        kind_label=str(CalendarDay.Kind(info.kind).label),
+        calendar_name=info.name,
+        calendar_source=info.source,
+        future=info.date > today,
+        so_far=info.date == today,
+        provisional=provisional,
+    )
+    if judged is None:
+        return view
+    view.judged = judged
+    view.status = judged.status
+    view.status_label = str(DayStatus(judged.status).label)
+    view.rules = [(r, str(RULE_LABELS.get(r, ""))) for r in judged.rule_ids]
+    view.evidence = _evidence_lines(
+        judged.evidence,
+        {
+            "requests": extra.get("requests", {}),
+            "proxy": extra.get("proxy", {}).get(info.date, []),
+        },
+    )
+    if isinstance(judged, DayJudgement):
+        view.locked = judged.locked
+        view.correction = _correction_lines(judged)
+    return view
+
+
+def month_days(person, month: date, today: date) -> list[DayView]:
+    """Every day of the person's month: the stored judgement, or one computed now (marked as
+    provisional) for a past day not judged yet and for today so far."""
+    first, last = month_bounds(month)
+    stored = stored_days(person, first, last)
+    missing = [d for d in _dates(first, min(last, today)) if d not in stored or d == today]
+    provisional = provisional_days(person, min(missing), max(missing)) if missing else {}
+    request_ids = {
+        rid
+        for j in [*stored.values(), *provisional.values()]
+        for rid in (j.evidence.get("requests") or [])
+    }
+    extra = {"requests": _requests(request_ids), "proxy": _proxy_names(person, month)}
+    calendar_ = WorkCalendar(first, last)
+    days = []
+    for day in _dates(first, last):
+        info = calendar_.day(day)
+        judged = stored.get(day)
+        is_provisional = judged is None and day in provisional
+        if judged is None:
+            judged = provisional.get(day)
+        days.append(_day_view(info, judged, provisional=is_provisional, today=today, extra=extra))
+    return days
+
+
+def _dates(start: date, end: date):
+    day = start
+    while day <= end:
+        yield day
+        day += timedelta(days=1)
+
+
+def _requests(ids) -> dict:
+    if not ids:
+        return {}
+    from leave.models import Request  # leave builds on attendance
+
+    return {r.pk: r for r in Request.objects.filter(pk__in=ids).select_related("leave_type")}
+
+
+def _proxy_names(person, month: date) -> dict[date, list[str]]:
+    from people.models import Person
+
+    names: dict[date, list[str]] = {}
+    for proxy in proxy_signings_for(Person.objects.filter(pk=person.pk), month):
+        names.setdefault(proxy.date, []).append(
+            _("{signer} signed for {signee}").format(signer=proxy.signer, signee=proxy.signee)
+        )
+    return names
+
+
+def weeks_of(days: list[DayView]) -> list[list[DayView | None]]:
+    """The days as calendar weeks, Monday first, padded with None."""
+    if not days:
+        return []
+    cells: list[DayView | None] = [None] * days[0].weekday + list(days)
+    cells += [None] * (-len(cells) % 7)
+    return [cells[i : i + 7] for i in range(0, len(cells), 7)]
+
+
+def _weekday_names() -> list[str]:
+    return [str(WEEKDAYS_ABBR[i]) for i in range(7)]
+
+
+def _month_links(month: date) -> dict[str, date]:
+    first = month.replace(day=1)
+    return {
+        "previous": (first - timedelta(days=1)).replace(day=1),
+        "next": (first + timedelta(days=32)).replace(day=1),
+    }
+
+
+# --- the phone page -------------------------------------------------------------------------------
+
+
+def _device_id(request) -> tuple[str, bool]:
+    """A stable id of this browser (ATT-02 same-device check); True when it is new."""
+    value = request.COOKIES.get(DEVICE_COOKIE, "")
+    if DEVICE_RE.match(value):
+        return value, False
+    return secrets.token_urlsafe(18), True
+
+
+def _set_device(response, device: str) -> None:
+    response.set_cookie(
+        DEVICE_COOKIE,
+        device,
+        max_age=DEVICE_COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+def _can_punch(person) -> bool:
+    return person is not None and person.role not in CLIENT_ROLES | {Role.VENDOR_CONTACT}
+
+
+@login_required
+def phone_page(request):
+    """ATT-02/ATT-10: one tap to sign in or out, today's punches and judgement, this month."""
+    person = person_of(request.user)
+    today = clock.today()
+    context: dict[str, Any] = {
+        "person": person,
+        "today": today,
+        "can_punch": _can_punch(person),
+        "units": _station_links(request.user),
+        "month": today.replace(day=1),
+        "weekday_names": _weekday_names(),
+    }
+    if context["can_punch"]:
+        punches = list(punches_between(person, today, today))
+        days = month_days(person, today, today)
+        context.update(
+            {
+                "punches": punches,
+                "signing_in": len(punches) % 2 == 0,
+                "today_view": next(d for d in days if d.date == today),
+                "weeks": weeks_of(days),
+                "punch_key": uuid.uuid4().hex,
+                "ask_consent": person.location_consent is None,
+                "consent_form": LocationConsentForm(),
+            }
+        )
+    response = render(request, "attendance/phone.html", context)
+    device, new = _device_id(request)
+    if new:
+        _set_device(response, device)
+    return response
+
+
+def _station_links(user) -> list[OrgUnit]:
+    me = person_of(user)
+    if me is not None and me.role == Role.ENGINEER:
+        return []
+    return list(
+        units_for(user)
+        .filter(kind__in=[OrgUnit.Kind.REGION, OrgUnit.Kind.STATION])
+        .order_by("path")[:50]
+    )
+
+
+@login_required
+@require_POST
+def punch(request):
+    """Record a punch for the logged-in person only (ATT-02): source, device, browser, IP, and
+    the location only when the person allowed it."""
+    person = person_of(request.user)
+    if not _can_punch(person):
+        raise Http404
+    form = PunchForm(request.POST)
+    device, new = _device_id(request)
+    if not form.is_valid():
+        messages.error(request, _("The punch was not recorded: the location is not valid."))
+    else:
+        data = form.cleaned_data
+        recorded = record_punch(
+            person,
+            at=clock.now(),
+            source=Punch.Source.APP,
+            by=request.user,
+            device=device,
+            user_agent=request.headers.get("User-Agent", ""),
+            ip=client_ip(request),
+            latitude=data["latitude"] if person.location_consent else None,
+            longitude=data["longitude"] if person.location_consent else None,
+            idempotency_key=f"app:{data['key']}" if data["key"] else None,
+        )
+        messages.success(
+            request,
+            _("Punch recorded at {time}.").format(
+                time=timezone.localtime(recorded.at).strftime("%H:%M:%S")
+            ),
+        )
+        if recorded.flagged:
+            messages.warning(
+                request,
+                _(
+                    "This phone was used by another person a moment ago: your supervisor will "
+                    "review both punches (ATT-02)."
+                ),
+            )
+    response = redirect("attendance:home")
+    if new:
+        _set_device(response, device)
+    return response
+
+
+@login_required
+@require_POST
+def location_consent(request):
+    """PIPL: the person decides once whether punches keep his location; he may change it."""
+    person = person_of(request.user)
+    if not _can_punch(person):
+        raise Http404
+    form = LocationConsentForm(request.POST)
+    if form.is_valid():
+        update_person(person, by=request.user, changes={"location_consent": form.allowed})
+        if form.allowed:
+            messages.success(request, _("Your punches will keep your location, rounded to ~100 m."))
+        else:
+            messages.success(request, _("Your punches will not keep your location."))
+    return redirect("attendance:home")
+
+
+# --- a person's month ------------------------------------------------------------------------------
+
+
+@login_required
+def person_current(request, pk: int):
+    access_person(request.user, pk)
+    return redirect("attendance:person", pk=pk, month=clock.today().replace(day=1))
+
+
+@login_required
+def person_month(request, pk: int, month: date):
+    """Each day with its status and why (rule IDs, evidence), then the month's summary."""
+    person = access_person(request.user, pk)
+    today = clock.today()
+    days = month_days(person, month, today)
+    (summary,) = month_summaries(type(person).objects.filter(pk=person.pk), month)
+    names = _leave_type_names()
+    return render(
+        request,
+        "attendance/person_month.html",
+        {
+            "person": person,
+            "month": month,
+            "days": days,
+            "weeks": weeks_of(days),
+            "row": summary,
+            "fines": [
+                {"line": f, "label": FINE_LABELS.get(f.code, f.code)} for f in summary.summary.fines
+            ],
+            "leave": [
+                (names.get(code, code), days) for code, days in summary.summary.leave_days.items()
+            ],
+            "notice": notice_label(summary.summary.notice_level),
+            "weekday_names": _weekday_names(),
+            "closed": month_close_of(person.unit, month) if person.unit_id else None,
+            "links": _month_links(month),
+            "is_self": person.user_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+def day_detail(request, pk: int, day: date):
+    """One stored day (HTMX partial or page): used by links from flagged punches."""
+    judgement = access_day(request.user, pk, day)
+    return redirect(
+        reverse("attendance:person", kwargs={"pk": pk, "month": day.replace(day=1)})
+        + f"#d{judgement.date:%d}"
+    )
+
+
+def _leave_type_names() -> dict[str, str]:
+    from leave.models import LeaveType  # leave builds on attendance
+
+    english = translation.get_language() == "en"
+    return {
+        t.code: (t.name_en if english and t.name_en else t.name) for t in LeaveType.objects.all()
+    }
+
+
+# --- a station's month -----------------------------------------------------------------------------
+
+
+def _cell(value: Any, column) -> dict:
+    if isinstance(value, Decimal):
+        text = f"{value:.2f}" if column.number_format == "0.00" else _plain(value)
+    else:
+        text = str(value)
+    return {"text": text, "zero": text in {"0", "0.00", ""}}
+
+
+def _station_context(request, unit: OrgUnit, month: date, *, proxy_form=None) -> dict:
+    from leave.models import LeaveType  # leave builds on attendance
+
+    people = people_of_unit_for(request.user, unit, month)
+    rows = month_summaries(people, month)
+    columns = summary_columns(LeaveType.objects.filter(active=True), rows)
+    first, last = month_bounds(month)
+    today = clock.today()
+    can_proxy = can_record_proxy(request.user)
+    if can_proxy and proxy_form is None:
+        proxy_form = ProxySigningForm(people=people, initial={"date": min(today, last)})
+    return {
+        "unit": unit,
+        "month": month,
+        "columns": columns,
+        "headers": header_rows(columns),
+        "has_groups": any(c.group for c in columns),
+        "rows": [
+            {"row": row, "cells": [_cell(c.value(row), c) for c in columns[1:]]} for row in rows
+        ],
+        "closed": month_close_of(unit, month),
+        "can_close": can_close_month(request.user),
+        "month_ended": last < today,
+        "close_form": CloseMonthForm(),
+        "flagged": flagged_punches_for(people, month),
+        "proxies": proxy_signings_for(people, month),
+        "proxy_form": proxy_form if can_proxy else None,
+        "links": _month_links(month),
+    }
+
+
+@login_required
+def station_current(request, unit_pk: int):
+    access_unit(request.user, unit_pk)
+    return redirect("attendance:station", unit_pk=unit_pk, month=clock.today().replace(day=1))
+
+
+@login_required
+def station_month(request, unit_pk: int, month: date):
+    """ATT-07: the station's 考勤汇总表, one row per person, with close, export and review."""
+    unit = access_unit(request.user, unit_pk)
+    return render(request, "attendance/station_month.html", _station_context(request, unit, month))
+
+
+@login_required
+def station_export(request, unit_pk: int, month: date):
+    from leave.models import LeaveType
+
+    unit = access_unit(request.user, unit_pk)
+    rows = month_summaries(people_of_unit_for(request.user, unit, month), month)
+    content = summary_workbook(
+        rows,
+        unit_name=unit.name,
+        month=month,
+        leave_types=LeaveType.objects.filter(active=True),
+        generated_at=timezone.localtime(clock.now()),
+    )
+    return xlsx_response(content, unit, month)
+
+
+def xlsx_response(content: bytes, unit: OrgUnit, month: date) -> FileResponse:
+    from io import BytesIO
+
+    return FileResponse(
+        BytesIO(content),
+        as_attachment=True,
+        filename=f"考勤汇总表-{unit.code}-{month:%Y-%m}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@login_required
+@require_POST
+def station_close(request, unit_pk: int, month: date):
+    """ATT-07: lock the station's month; later recomputations show as corrections."""
+    unit = access_unit(request.user, unit_pk)
+    if not can_close_month(request.user):
+        raise Http404
+    form = CloseMonthForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tick the box to confirm closing the month."))
+    else:
+        try:
+            close_month(unit, month=month, by=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("{month} of {unit} is closed.").format(month=f"{month:%Y-%m}", unit=unit.name),
+            )
+    return redirect("attendance:station", unit_pk=unit.pk, month=month)
+
+
+@login_required
+@require_POST
+def station_proxy(request, unit_pk: int, month: date):
+    """ATT-02: record a confirmed proxy signing; both people are absent that day."""
+    unit = access_unit(request.user, unit_pk)
+    if not can_record_proxy(request.user):
+        raise Http404
+    people = people_of_unit_for(request.user, unit, month)
+    form = ProxySigningForm(request.POST, people=people)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            record_proxy_signing(
+                data["signer"], data["signee"], day=data["date"], by=request.user, note=data["note"]
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Proxy signing recorded: {signer} and {signee} are absent on {date}.").format(
+                    signer=data["signer"], signee=data["signee"], date=data["date"]
+                ),
+            )
+            return redirect("attendance:station", unit_pk=unit.pk, month=month)
+    context = _station_context(request, unit, month, proxy_form=form)
+    return render(request, "attendance/station_month.html", context, status=400)
