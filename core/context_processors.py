@@ -3,6 +3,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from leave.queries import APPROVER_ROLES, pending_approvals_count
+from notifications.queries import unread_count_for
 from people.queries import can_read_audit, can_read_policy, person_of
 from people.roles import Role
 
@@ -21,6 +23,15 @@ def nav_items_for(user) -> list[tuple[str, str]]:
         items.append(("policy", _("Policy")))
     if can_read_audit(user):
         items.append(("audit", _("Audit log")))
+    if person is not None:
+        items.append(("leave:list", _("Requests")))
+        pending = pending_approvals_count(user)
+        if pending or role in APPROVER_ROLES:
+            label = _("Approvals ({count})").format(count=pending) if pending else _("Approvals")
+            items.append(("leave:inbox", label))
+        unread = unread_count_for(user)
+        label = _("Notifications ({count})").format(count=unread) if unread else _("Notifications")
+        items.append(("notifications:inbox", label))
     items.append(("tokens", _("API tokens")))
     if user.is_staff:
         items.append(("admin:index", _("Master data")))

@@ -10,6 +10,7 @@ from attendance.api import router as attendance_router
 from core.api import router as core_router
 from core.errors import DomainError, ValidationErrors
 from core.services import user_for_token
+from leave.api import router as leave_router
 from people.api import router as people_router
 
 
@@ -81,3 +82,4 @@ def on_unauthorized(request, exc):
 api.add_router("/", people_router)
 api.add_router("/", core_router)
 api.add_router("/", attendance_router)
+api.add_router("/", leave_router)

@@ -19,6 +19,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("people/", include("people.urls")),
     path("attendance/", include("attendance.urls", namespace="attendance")),
+    path("requests/", include("leave.urls")),
+    path("notifications/", include("notifications.urls")),
     path("policy/", core_views.policy_page, name="policy"),
     path("audit/", core_views.audit_page, name="audit"),
     path("tokens/", core_views.tokens_page, name="tokens"),

@@ -502,3 +502,31 @@ def test_REQ_07_travellers_are_reminded_once_of_the_report(org, monday, time_mac
     assert remind_trip_report(trip.pk) is True
     assert remind_trip_report(trip.pk) is False
     assert Notification.objects.filter(event="leave.trip_report.due").count() == 1
+
+
+# --- with the real attendance services (no stand-ins) ------------------------------------------
+
+
+def test_an_approved_leave_is_judged_as_leave_by_attendance(
+    org, types_, monday, django_capture_on_commit_callbacks
+):
+    from attendance.models import DayJudgement
+
+    req = file_leave(org.engineer_a, types_.sick)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_step(req, by=org.leader_a.user)
+    day = DayJudgement.objects.get(person=org.engineer_a, date=TUESDAY)
+    assert day.status == "leave" and day.leave_days == Decimal("1") and day.leave_type == "sick"
+
+
+def test_an_approved_make_up_punch_is_stored_as_a_punch(
+    org, monday, django_capture_on_commit_callbacks
+):
+    from attendance.models import Punch
+
+    at = datetime(2026, 11, 13, 8, 25, tzinfo=SH)
+    req = file_makeup(org.engineer_a, at)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_step(req, by=org.leader_a.user)
+    punch = Punch.objects.get(person=org.engineer_a)
+    assert (punch.at, punch.source, punch.created_by) == (at, "makeup", org.leader_a.user)
