@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -10,6 +11,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language
 
 from core import clock
 from core.errors import DomainError, ValidationErrors
@@ -219,3 +221,16 @@ def token_revoke(request, pk: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("tokens")
+
+
+@require_POST
+def switch_language(request):
+    """The language switch: a cookie for this browser, and the person's saved preference (used
+    for his notifications and on other devices)."""
+    response = set_language(request)
+    person = person_of(request.user)
+    language = request.POST.get("language")
+    if person is not None and language in dict(settings.LANGUAGES) and person.language != language:
+        person.language = language
+        person.save(update_fields=["language"])
+    return response

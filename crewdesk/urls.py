@@ -16,7 +16,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", core_views.switch_language, name="set_language"),
     path("people/", include("people.urls")),
     path("attendance/", include("attendance.urls", namespace="attendance")),
     path("requests/", include("leave.urls")),

@@ -222,3 +222,19 @@ def test_security_headers_are_set(client):
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_pages_are_chinese_whatever_the_browser_asks(client, org):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in page
+
+
+def test_the_language_switch_is_remembered_for_the_person(client, org):
+    login(client, org.engineer_a)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    org.engineer_a.refresh_from_db()
+    assert org.engineer_a.language == "en"
+    assert 'lang="en"' in client.get(reverse("home")).content.decode()
+    client.cookies.clear()
+    login(client, org.engineer_a)  # another device: the saved preference applies
+    assert 'lang="en"' in client.get(reverse("home")).content.decode()
