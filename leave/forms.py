@@ -127,7 +127,13 @@ class RequestForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
+    # A textarea: Enter in a one-line input would submit the form with its first button.
+    comment = forms.CharField(
+        label=_("Comment"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class TripReportForm(forms.Form):

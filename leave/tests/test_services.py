@@ -530,3 +530,13 @@ def test_an_approved_make_up_punch_is_stored_as_a_punch(
         approve_step(req, by=org.leader_a.user)
     punch = Punch.objects.get(person=org.engineer_a)
     assert (punch.at, punch.source, punch.created_by) == (at, "makeup", org.leader_a.user)
+
+
+def test_the_daily_sweep_reminds_travellers_back_from_a_trip(org, monday, time_machine):
+    from leave.tasks import remind_trip_reports
+
+    approve_step(file_trip(org), by=org.client_pic.user)
+    assert remind_trip_reports.call_local() == 0
+    time_machine.move_to(datetime(2026, 11, 23, 9, 0, tzinfo=SH), tick=False)
+    assert remind_trip_reports.call_local() == 1
+    assert remind_trip_reports.call_local() == 0
