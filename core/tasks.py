@@ -4,9 +4,10 @@ import os
 import socket
 
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 from core import clock
+from core.jobs import execute_job
 from core.models import WorkerHeartbeat
 
 
@@ -27,3 +28,9 @@ def heartbeat_on_startup() -> None:
 @db_periodic_task(crontab(minute="*"))
 def heartbeat() -> None:
     beat()
+
+
+@db_task()
+def run_job(job_id: int) -> None:
+    """Run a background job (core/jobs.py): an import, recomputing a month."""
+    execute_job(job_id)

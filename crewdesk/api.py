@@ -7,7 +7,9 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from attendance.api import router as attendance_router
+from attendance.api_punches import router as punches_router
 from core.api import router as core_router
+from core.api_jobs import router as jobs_router
 from core.errors import DomainError, ValidationErrors
 from core.services import user_for_token
 from leave.api import router as leave_router
@@ -81,5 +83,7 @@ def on_unauthorized(request, exc):
 
 api.add_router("/", people_router)
 api.add_router("/", core_router)
+api.add_router("/", jobs_router)
+api.add_router("/", punches_router)
 api.add_router("/", attendance_router)
 api.add_router("/", leave_router)

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from core import views as core_views
+from core import views_jobs
 from crewdesk.api import api
 from people.views import LoginView
 
@@ -18,6 +19,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", core_views.switch_language, name="set_language"),
     path("people/", include("people.urls")),
+    path("attendance/import/", include("attendance.urls_import")),
     path("attendance/", include("attendance.urls", namespace="attendance")),
     path("requests/", include("leave.urls")),
     path("notifications/", include("notifications.urls")),
@@ -25,6 +27,9 @@ urlpatterns = [
     path("audit/", core_views.audit_page, name="audit"),
     path("tokens/", core_views.tokens_page, name="tokens"),
     path("tokens/<int:pk>/revoke/", core_views.token_revoke, name="token-revoke"),
+    path("jobs/", views_jobs.job_list, name="jobs"),
+    path("jobs/<int:pk>/", views_jobs.job_page, name="job"),
+    path("jobs/<int:pk>/status/", views_jobs.job_status, name="job-status"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]
