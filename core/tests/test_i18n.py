@@ -299,3 +299,13 @@ def test_the_same_pages_in_english_show_the_msgids(client, org, url, settings):
     html = response.content.decode()
     assert "Log out" in html
     assert "退出登录" not in html
+
+
+def test_the_not_found_page_is_in_chinese(client, org):
+    """Scoping answers 404 for what a user may not see: Django's built-in page is English only."""
+    client.force_login(org.ops.user)
+    response = client.get("/people/999999/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "页面不存在" in html and "返回首页" in html and "退出登录" in html
+    assert "Not Found" not in html
