@@ -61,4 +61,18 @@ def reserve(org):
 
 @pytest.fixture
 def types_(db):
+    """The seeded leave types. A transactional test (browser) flushes the tables of earlier
+    ones, data migrations included, so they are seeded again from the migration's list."""
+    seeded = importlib.import_module("leave.migrations.0002_leave_types")
+    for code, name, name_en, paid, needs_notice, needs_certificate in seeded.LEAVE_TYPES:
+        LeaveType.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "name_en": name_en,
+                "paid": paid,
+                "needs_notice": needs_notice,
+                "needs_certificate": needs_certificate,
+            },
+        )
     return SimpleNamespace(**{t.code: t for t in LeaveType.objects.all()})

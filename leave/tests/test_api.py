@@ -11,6 +11,11 @@ from leave.tests.conftest import TUESDAY
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _leave_types(types_):
+    """The API refers to leave types by code: make sure the seeded ones are there."""
+
+
 @pytest.fixture
 def api(client):
     def call(persona, method, path, json=None, **params):
