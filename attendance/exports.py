@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -157,9 +158,9 @@ def summary_columns(leave_types, rows: Sequence[PersonMonth]) -> list[Column]:
             )
         )
     for kind, zh, label in (
-        ("workday", "工作日", _("Working days")),
-        ("rest", "休息日", _("Rest days")),
-        ("holiday", "节假日", _("Holidays")),
+        ("workday", "工作日", pgettext_lazy("overtime on", "Working days")),
+        ("rest", "休息日", pgettext_lazy("overtime on", "Rest days")),
+        ("holiday", "节假日", pgettext_lazy("overtime on", "Holidays")),
     ):
         columns.append(
             Column(

@@ -35,7 +35,9 @@ class ProxySigningForm(forms.Form):
 
     signer = forms.ModelChoiceField(queryset=None, label=_("Signed (the one who punched)"))
     signee = forms.ModelChoiceField(queryset=None, label=_("Signed for (the absent one)"))
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def __init__(self, *args, people, **kwargs):

@@ -16,9 +16,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from attendance.exports import header_rows, notice_label, summary_columns, summary_workbook
@@ -46,6 +45,7 @@ from attendance.services import (
 from core import clock
 from core.errors import DomainError
 from core.models import CalendarDay
+from core.policy import policy_for
 from core.ratelimit import client_ip
 from core.workcalendar import WorkCalendar
 from people.models import OrgUnit
@@ -77,6 +77,16 @@ FINE_LABELS = {
     "late_band": gettext_lazy("Cumulative late minutes (band)"),
     "early_each": gettext_lazy("Early leaves"),
 }
+# Column heads of a month grid on a phone: one or two characters (一 二 … in Chinese).
+WEEKDAY_SHORT = [
+    pgettext_lazy("weekday, short", "Mo"),
+    pgettext_lazy("weekday, short", "Tu"),
+    pgettext_lazy("weekday, short", "We"),
+    pgettext_lazy("weekday, short", "Th"),
+    pgettext_lazy("weekday, short", "Fr"),
+    pgettext_lazy("weekday, short", "Sa"),
+    pgettext_lazy("weekday, short", "Su"),
+]
 CHECKPOINT_RE = re.compile(r"^(in|out)(\d+)$")  # evidence["used"] keys: in0, out0, in1 ...
 CHECKPOINT_LABELS = {"in": gettext_lazy("sign-in"), "out": gettext_lazy("sign-out")}
 CORRECTION_FIELDS = [
@@ -109,6 +119,9 @@ class DayView:
     rules: list[tuple[str, str]] = field(default_factory=list)
     evidence: list[tuple[str, str]] = field(default_factory=list)
     correction: list[dict] = field(default_factory=list)  # field, label, old, new
+    facts: list[str] = field(default_factory=list)  # late 15 min, missing sign-out ×1, ...
+    checkpoints: list[dict] = field(default_factory=list)  # today: each sign-in/out, done or due
+    in_progress: bool = False  # today with sign-ins/outs still to come
     provisional: bool = False  # computed now, not stored
     so_far: bool = False  # today: the day is not over
     locked: bool = False
@@ -202,7 +215,58 @@ def _correction_lines(judgement: DayJudgement) -> list[dict]:
     return lines
 
 
-def _day_view(info, judged, *, provisional: bool, today: date, extra: dict) -> DayView:
+def _facts(judged, *, in_progress: bool = False) -> list[str]:
+    """The day's figures in words, for the line under its status. While the day is in progress
+    a missing punch or an absence is not a fact yet."""
+    facts = []
+    if judged.late_minutes:
+        text = _("late {minutes} min").format(minutes=judged.late_minutes)
+        facts.append(_("{text} (serious)").format(text=text) if judged.serious_late else text)
+    if judged.absent_late:
+        facts.append(_("late beyond the absence limit"))
+    if judged.early_minutes:
+        facts.append(_("early leave {minutes} min").format(minutes=judged.early_minutes))
+    if in_progress:
+        return facts
+    if judged.missing_in:
+        facts.append(_("missing sign-in ×{count}").format(count=judged.missing_in))
+    if judged.missing_out:
+        facts.append(_("missing sign-out ×{count}").format(count=judged.missing_out))
+    for value, message in (
+        (judged.absent_days, _("absent {days} day")),
+        (judged.leave_days, _("leave {days} day")),
+        (judged.trip_days, _("trip {days} day")),
+    ):
+        if value:
+            facts.append(message.format(days=_plain(value)))
+    return facts
+
+
+def _checkpoints(evidence: dict, now: datetime) -> list[dict]:
+    """Today's sign-ins and sign-outs from the schedule: punched, missed or still due."""
+    used = evidence.get("used") or {}
+    points = []
+    for index, (start, end) in enumerate(evidence.get("schedule") or []):
+        for kind, moment in (("in", start), ("out", end)):
+            punched = used.get(f"{kind}{index}")
+            due = datetime.fromisoformat(moment)
+            state = "done" if punched else ("due" if due > now else "missed")
+            points.append(
+                {
+                    "label": _("{checkpoint} {n}").format(
+                        checkpoint=CHECKPOINT_LABELS[kind], n=index + 1
+                    ),
+                    "time": _hhmm(moment),
+                    "punched": _hhmm(punched) if punched else "",
+                    "state": state,
+                }
+            )
+    return points
+
+
+def _day_view(
+    info, judged, *, provisional: bool, today: date, extra: dict, now: datetime | None = None
+) -> DayView:
     view = DayView(
         date=info.date,
         kind=info.kind,
@@ -219,6 +283,7 @@ def _day_view(info, judged, *, provisional: bool, today: date, extra: dict) -> D
     view.status = judged.status
     view.status_label = str(DayStatus(judged.status).label)
     view.rules = [(r, str(RULE_LABELS.get(r, ""))) for r in judged.rule_ids]
+    view.facts = _facts(judged)
     view.evidence = _evidence_lines(
         judged.evidence,
         {
@@ -229,10 +294,22 @@ def _day_view(info, judged, *, provisional: bool, today: date, extra: dict) -> D
     if isinstance(judged, DayJudgement):
         view.locked = judged.locked
         view.correction = _correction_lines(judged)
+    if view.so_far and now is not None:
+        view.checkpoints = _checkpoints(judged.evidence, now)
+        # A sign-in or sign-out still to come is not missing yet: until then the day is in
+        # progress, and neither absent nor missing. Lateness, a late absence (ATT-04) and a
+        # proxy signing (ATT-02) are facts already.
+        settled = judged.absent_late or judged.evidence.get("proxy_signing")
+        if any(p["state"] == "due" for p in view.checkpoints) and not settled:
+            view.in_progress = True
+            view.facts = _facts(judged, in_progress=True)
+            view.rules = [(r, label) for r, label in view.rules if r not in {"REQ-04", "ATT-02"}]
+            if view.status in {DayStatus.ABSENT, DayStatus.MISSING}:
+                view.status, view.status_label = "", _("In progress")
     return view
 
 
-def month_days(person, month: date, today: date) -> list[DayView]:
+def month_days(person, month: date, today: date, now: datetime | None = None) -> list[DayView]:
     """Every day of the person's month: the stored judgement, or one computed now (marked as
     provisional) for a past day not judged yet and for today so far."""
     first, last = month_bounds(month)
@@ -245,7 +322,9 @@ def month_days(person, month: date, today: date) -> list[DayView]:
         for rid in (j.evidence.get("requests") or [])
     }
     extra = {"requests": _requests(request_ids), "proxy": _proxy_names(person, month)}
-    calendar_ = WorkCalendar(first, last)
+    calendar_ = WorkCalendar(
+        first, last, use_cn_calendar=policy_for(None, on=last)["att.cn_calendar"]
+    )
     days = []
     for day in _dates(first, last):
         info = calendar_.day(day)
@@ -253,7 +332,9 @@ def month_days(person, month: date, today: date) -> list[DayView]:
         is_provisional = judged is None and day in provisional
         if judged is None:
             judged = provisional.get(day)
-        days.append(_day_view(info, judged, provisional=is_provisional, today=today, extra=extra))
+        days.append(
+            _day_view(info, judged, provisional=is_provisional, today=today, extra=extra, now=now)
+        )
     return days
 
 
@@ -293,7 +374,7 @@ def weeks_of(days: list[DayView]) -> list[list[DayView | None]]:
 
 
 def _weekday_names() -> list[str]:
-    return [str(WEEKDAYS_ABBR[i]) for i in range(7)]
+    return [str(name) for name in WEEKDAY_SHORT]
 
 
 def _month_links(month: date) -> dict[str, date]:
@@ -345,7 +426,7 @@ def phone_page(request):
     }
     if context["can_punch"]:
         punches = list(punches_between(person, today, today))
-        days = month_days(person, today, today)
+        days = month_days(person, today, today, now=clock.now())
         context.update(
             {
                 "punches": punches,
@@ -452,7 +533,7 @@ def person_month(request, pk: int, month: date):
     """Each day with its status and why (rule IDs, evidence), then the month's summary."""
     person = access_person(request.user, pk)
     today = clock.today()
-    days = month_days(person, month, today)
+    days = month_days(person, month, today, now=clock.now())
     (summary,) = month_summaries(type(person).objects.filter(pk=person.pk), month)
     names = _leave_type_names()
     return render(
@@ -506,7 +587,7 @@ def _cell(value: Any, column) -> dict:
         text = f"{value:.2f}" if column.number_format == "0.00" else _plain(value)
     else:
         text = str(value)
-    return {"text": text, "zero": text in {"0", "0.00", ""}}
+    return {"text": text, "zero": text in {"0", "0.00"}, "is_text": column.number_format == "@"}
 
 
 def _station_context(request, unit: OrgUnit, month: date, *, proxy_form=None) -> dict:

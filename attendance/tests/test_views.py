@@ -77,12 +77,31 @@ def test_a_tap_records_a_punch_for_oneself_only(client, org, monday):
 
 
 def test_the_punch_judges_today_so_far(client, org, monday):
+    login(client, org.engineer_a).post(reverse("attendance:punch"), {"key": "a"})  # 08:27
+    stored = DayJudgement.objects.get(person=org.engineer_a, date=date(2026, 11, 23))
+    assert stored.status == "absent"  # judged as a whole day: the afternoon has no punch yet
+    today = client.get(reverse("attendance:home")).context["today_view"]
+    # On the phone the day is in progress: the sign-outs and the afternoon are still to come.
+    assert today.so_far and today.in_progress and today.status == ""
+    assert [p["state"] for p in today.checkpoints] == ["done", "due", "due", "due"]
+    assert "REQ-04" not in [r for r, _label in today.rules]
+
+
+def test_today_turns_missing_once_a_sign_out_has_passed(client, org, time_machine):
+    time_machine.move_to("2026-11-23 08:20 +0800", tick=False)
     login(client, org.engineer_a).post(reverse("attendance:punch"), {"key": "a"})
-    today = DayJudgement.objects.get(person=org.engineer_a, date=date(2026, 11, 23))
-    assert today.status in {"missing", "absent"}  # the afternoon has not come yet
-    response = client.get(reverse("attendance:home"))
-    assert response.context["today_view"].so_far
-    assert response.context["today_view"].status == today.status
+    time_machine.move_to("2026-11-23 17:30 +0800", tick=False)
+    today = client.get(reverse("attendance:home")).context["today_view"]
+    assert not today.in_progress and today.status == "absent"  # only the morning sign-in
+    assert [p["state"] for p in today.checkpoints] == ["done", "missed", "missed", "missed"]
+
+
+def test_lateness_counts_at_once(client, org, time_machine):
+    time_machine.move_to("2026-11-23 08:45 +0800", tick=False)
+    login(client, org.engineer_a).post(reverse("attendance:punch"), {"key": "a"})
+    today = client.get(reverse("attendance:home")).context["today_view"]
+    assert today.in_progress and today.status == "late" and today.judged.late_minutes == 15
+    assert len(today.facts) == 1 and "15" in today.facts[0]  # nothing missing yet
 
 
 def test_location_consent_is_asked_once_and_kept_only_when_allowed(client, org, monday):
