@@ -447,3 +447,51 @@ def test_the_warning_goes_once_the_year_is_entered(client, org, time_machine):
         CalendarDay.objects.create(date=date(2027, 1, day), kind="rest")
     body = login(client, org.ops).get(reverse("home")).content.decode()
     assert 'data-testid="calendar-warning"' not in body
+
+
+# --- master data -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "attendance/shifttemplate",
+        "attendance/scheduleassignment",
+        "attendance/rosterday",
+        "attendance/proxysigning",
+        "attendance/monthclose",
+        "core/calendarday",
+    ],
+)
+def test_the_admin_lists_attendance_master_data(admin_client, model):
+    assert admin_client.get(f"/admin/{model}/").status_code == 200
+
+
+def test_an_admin_enters_a_calendar_day_and_it_is_audited(admin_client, org):
+    from core.models import CalendarDay
+
+    response = admin_client.post(
+        "/admin/core/calendarday/add/", {"date": "2027-01-01", "kind": "holiday", "name": "元旦"}
+    )
+    assert response.status_code == 302
+    assert CalendarDay.objects.get().kind == "holiday"
+    assert AuditEntry.objects.filter(action="admin.calendarday.created").exists()
+
+
+def test_proxy_signings_and_closed_months_are_read_only_in_the_admin(admin_client, org):
+    assert admin_client.get("/admin/attendance/proxysigning/add/").status_code == 403
+    assert admin_client.get("/admin/attendance/monthclose/add/").status_code == 403
+
+
+def test_a_split_shift_template_is_validated_in_the_admin(admin_client, org):
+    response = admin_client.post(
+        "/admin/attendance/shifttemplate/add/",
+        {"name": "分段", "kind": "split", "blocks": '[["08:30", "11:30"], ["11:00", "17:00"]]'},
+    )
+    assert response.status_code == 200 and response.context["adminform"].errors
+    response = admin_client.post(
+        "/admin/attendance/shifttemplate/add/",
+        {"name": "分段", "kind": "split", "blocks": '[["08:30", "11:30"], ["13:00", "17:00"]]'},
+    )
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(action="admin.shifttemplate.created").exists()
