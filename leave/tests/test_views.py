@@ -121,6 +121,11 @@ def test_scoping_of_the_list(client, org, leave_request):
     assert list(mine) == []
     everyone = client.get(reverse("leave:list"), {"scope": "all"}).context["page"]
     assert [r.pk for r in everyone] == [leave_request.pk]
+    rows = client.get(
+        reverse("leave:list"), {"scope": "all", "status": "pending"}, HTTP_HX_REQUEST="true"
+    )
+    assert rows.templates[0].name == "leave/_request_rows.html"
+    assert f'data-request="{leave_request.pk}"' in rows.content.decode()
     login(client, org.engineer_b)
     assert list(client.get(reverse("leave:list"), {"scope": "all"}).context["page"]) == []
     login(client, org.client_pic)  # not an approver of a one-day leave
