@@ -11,7 +11,7 @@ from core.tests.test_browser import PHONE, browser, log_in, open_page  # noqa: F
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_engineer_allows_location_once_and_signs_in_with_one_tap(org, open_page, tmp_path):
+def test_an_engineer_allows_location_once_and_signs_in_with_one_tap(org, open_page, tmp_path):  # noqa: F811 - the fixture
     page = open_page(
         PHONE,
         is_mobile=True,
