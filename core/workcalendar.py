@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import chinese_calendar
+from chinese_calendar.constants import Holiday
 
 from core.models import CalendarDay
 
@@ -31,8 +32,14 @@ class DayInfo:
 
 
 def _holiday_name(day: date) -> str:
-    holiday = chinese_calendar.holidays.get(day) or chinese_calendar.workdays.get(day)
-    return getattr(holiday, "chinese", "") if holiday else ""
+    """The holiday's Chinese name (国庆节), also for the adjusted working days that belong to it."""
+    name = chinese_calendar.holidays.get(day) or chinese_calendar.workdays.get(day)
+    if not name:
+        return ""
+    try:
+        return Holiday(name).chinese
+    except ValueError:
+        return str(name)
 
 
 def package_day(day: date, *, use_cn_calendar: bool = True) -> DayInfo:

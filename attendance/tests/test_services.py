@@ -206,3 +206,8 @@ def test_a_closed_month_is_locked_and_later_changes_show_as_corrections(org):
             close_month(org.station_a, month=date(2026, 11, 1), by=org.manager_a.user)
     assert MonthClose.objects.count() == 1
     assert AuditEntry.objects.filter(action="attendance.month.closed").exists()
+
+
+def test_holidays_carry_their_chinese_name(org):
+    recompute_days(person_ids=[org.engineer_a.pk], start=date(2026, 10, 1), end=date(2026, 10, 1))
+    assert judgement(org.engineer_a, date(2026, 10, 1)).evidence["calendar"] == "国庆节"
