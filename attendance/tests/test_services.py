@@ -211,3 +211,11 @@ def test_a_closed_month_is_locked_and_later_changes_show_as_corrections(org):
 def test_holidays_carry_their_chinese_name(org):
     recompute_days(person_ids=[org.engineer_a.pk], start=date(2026, 10, 1), end=date(2026, 10, 1))
     assert judgement(org.engineer_a, date(2026, 10, 1)).evidence["calendar"] == "国庆节"
+
+
+def test_every_night_yesterday_is_judged_for_everyone(org):
+    from attendance.tasks import judge_yesterday
+
+    with time_machine.travel(datetime(2026, 11, 4, 0, 20, tzinfo=TZ), tick=False):
+        judge_yesterday()
+    assert judgement(org.engineer_b, date(2026, 11, 3)).status == "absent"
