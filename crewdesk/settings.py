@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "notifications",
     "attendance",
     "leave",
+    "workorders",
 ]
 
 MIDDLEWARE = [
