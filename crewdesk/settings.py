@@ -137,13 +137,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Background work: one Huey code path, SQLite storage embedded, Redis when REDIS_URL is set.
 REDIS_URL = env_str("REDIS_URL", "")
 HUEY_IMMEDIATE = env_bool("CREWDESK_HUEY_IMMEDIATE", False)
+# Deadlines fire within seconds: the scheduler looks at due tasks every second, periodic tasks
+# (the once-a-minute safety sweeps) are on, and an idle worker polls the SQLite queue at least
+# once a second (Huey's default backs off to 10 s; Redis blocks on the queue instead).
+HUEY_CONSUMER = {
+    "workers": env_int("CREWDESK_HUEY_WORKERS", 2),
+    "worker_type": "thread",
+    "periodic": True,
+    "scheduler_interval": 1,
+    "max_delay": 1.0,
+    "check_worker_health": True,
+}
 if REDIS_URL:
     HUEY = {
         "huey_class": "huey.RedisHuey",
         "name": env_str("CREWDESK_HUEY_NAME", "crewdesk"),
         "url": REDIS_URL,
         "immediate": HUEY_IMMEDIATE,
-        "consumer": {"workers": env_int("CREWDESK_HUEY_WORKERS", 2), "worker_type": "thread"},
+        "consumer": HUEY_CONSUMER,
     }
 else:
     HUEY = {
@@ -151,7 +162,7 @@ else:
         "name": "crewdesk",
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": HUEY_IMMEDIATE,
-        "consumer": {"workers": env_int("CREWDESK_HUEY_WORKERS", 2), "worker_type": "thread"},
+        "consumer": HUEY_CONSUMER,
     }
 
 # Punches sent over the API (ATT-02) are refused outside this window around the server's clock:

@@ -3,8 +3,8 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
-from notifications.models import Notification
-from people.queries import person_of
+from notifications.models import Delivery, Notification
+from people.queries import can_read_audit, person_of
 
 
 def notifications_for(user) -> QuerySet[Notification]:
@@ -23,3 +23,11 @@ def access_notification(user, pk: int) -> Notification:
     if notification is None:
         raise Http404
     return notification
+
+
+def deliveries_for(user) -> QuerySet[Delivery]:
+    """The delivery log, for those who read the audit log (operations manager, HR); anyone else
+    gets 404."""
+    if not can_read_audit(user):
+        raise Http404
+    return Delivery.objects.select_related("notification__recipient", "channel")

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("read-all/", views.read_all, name="read-all"),
     path("<int:pk>/open/", views.open_notification, name="open"),
+    path("deliveries/", views.deliveries, name="deliveries"),
 ]

@@ -184,6 +184,7 @@ def _report_critical(order: Order, *, by: Person) -> None:
             title=gettext_lazy("Critical problem: order {number}"),
             params={"number": order.number},
             url=_order_url(order),
+            unit=order.unit,
         )
     _event(order, "critical_reported", by=by, notified=[p.pk for p in people])
 
@@ -257,6 +258,7 @@ def dispatch_order(order: Order, *, engineer: Person, by: Person) -> Order:
         body=order.description[:200],
         params={"number": order.number},
         url=_order_url(order),
+        unit=order.unit,
     )
     return order
 
@@ -368,6 +370,7 @@ def escalate_to_tech(order: Order, *, by: Person, note: str) -> Order:
             body=note,
             params={"number": order.number},
             url=_order_url(order),
+            unit=order.unit,
         )
     return order
 
@@ -442,6 +445,7 @@ def ops_notify_station(order: Order, *, by: Person) -> Order:
                 title=gettext_lazy("Customer of order {number} still not contacted"),
                 params={"number": order.number},
                 url=_order_url(order),
+                unit=order.unit,
             )
     _event(
         order,
@@ -479,6 +483,7 @@ def _apply_chain(
             title=title,
             params={"number": order.number},
             url=_order_url(order),
+            unit=order.unit,
         )
         _event(order, f"chain_notice_{action.notify}", by=None, to=person.name)
 
