@@ -190,3 +190,27 @@ class Job(models.Model):
             if self.total
             else (100 if self.status == "done" else 0)
         )
+
+
+class ApiIdempotency(models.Model):
+    """The first answer to a write sent with an idempotency key (core/idempotency.py): a retried
+    mobile request with the same key gets this answer back instead of being applied twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=80)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=300)
+    fingerprint = models.CharField(max_length=64)  # SHA-256 of the request body
+    status = models.PositiveSmallIntegerField()
+    response = models.JSONField(default=dict)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="api_idempotency_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} {self.key}"

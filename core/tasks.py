@@ -34,3 +34,11 @@ def heartbeat() -> None:
 def run_job(job_id: int) -> None:
     """Run a background job (core/jobs.py): an import, recomputing a month."""
     execute_job(job_id)
+
+
+@db_periodic_task(crontab(hour="3", minute="17"))
+def forget_old_idempotency_keys() -> None:
+    """API idempotency keys (core/idempotency.py) are kept a week, long enough for any retry."""
+    from core.idempotency import forget_old_keys
+
+    forget_old_keys()
