@@ -19,6 +19,10 @@ def nav_items_for(user) -> list[tuple[str, str]]:
     if role != Role.VENDOR_CONTACT:
         items.append(("people:customers", _("Customers")))
     items.append(("attendance:home", _("Attendance")))
+    if (person is not None and role != Role.VENDOR_CONTACT) or user.is_superuser:
+        items.append(("workorders:board", _("Orders")))
+    if role in (Role.ENGINEER, Role.GROUP_LEADER):
+        items.append(("workorders:mine", _("My orders")))
     if can_read_policy(user):
         items.append(("policy", _("Policy")))
     if can_read_audit(user):
@@ -48,6 +52,10 @@ def navigation(request):
         url = reverse(name)
         active = request.path == url if name == "home" else request.path.startswith(url)
         items.append({"url": url, "label": label, "active": active})
+    # Only the most specific match is current: /orders/mine/ is "My orders", not also "Orders".
+    longest = max((len(i["url"]) for i in items if i["active"]), default=0)
+    for item in items:
+        item["active"] = item["active"] and len(item["url"]) == longest
     return {
         "nav_items": items,
         "nav_person_name": person.name if person else user.get_username(),

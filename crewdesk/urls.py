@@ -23,6 +23,7 @@ urlpatterns = [
     path("attendance/", include("attendance.urls", namespace="attendance")),
     path("requests/", include("leave.urls")),
     path("notifications/", include("notifications.urls")),
+    path("orders/", include("workorders.urls")),
     path("policy/", core_views.policy_page, name="policy"),
     path("audit/", core_views.audit_page, name="audit"),
     path("tokens/", core_views.tokens_page, name="tokens"),

@@ -1,0 +1,496 @@
+"""Reads of work orders for the pages and the API: who sees which orders (outsiders get 404),
+who may take which step, the dispatcher board with its SLA colours, the engineers suggested for a
+dispatch (zone, skills, attendance, load, free appointment time), the engineer's open orders and
+appointment table, and his daily event record (WO-12)."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from people.models import Customer, OrgUnit, Person
+from people.queries import person_of, role_of, sees_everything
+from people.roles import CLIENT_ROLES, FULL_PHONE_ROLES, UNIT_WIDE, Role
+from workorders import rules
+from workorders.models import OPEN_STATES, Appointment, Breach, Order, OrderEvent, State
+
+# Who takes orders and dispatches them: the desk (customer service, dispatch centre, operations
+# manager) for everything, the station head and manager within their station.
+DESK_ROLES = {Role.CUSTOMER_SERVICE, Role.DISPATCH_CENTRE, Role.OPS_MANAGER}
+STATION_ROLES = {Role.STATION_HEAD, Role.STATION_MANAGER}
+ORDER_TAKERS = DESK_ROLES | STATION_ROLES
+ENGINEER_ROLES = {Role.ENGINEER, Role.GROUP_LEADER}  # who may receive an order
+
+# Which step is whose. Field steps belong to the order's engineer; the desk closes orders
+# (WO-13) and may record the engineer's feedback or the WO-11 follow-up call for him.
+FIELD_STEPS = ["contact", "appoint", "on_the_way", "arrive", "resolve", "escalate", "not_complete"]
+SHARED_STEPS = ["feedback", "follow_up"]
+CHAIN_STEPS = {"notify_ops": Role.CUSTOMER_SERVICE, "notify_station": Role.OPS_MANAGER}  # WO-05
+ALL_STEPS = [*FIELD_STEPS, *SHARED_STEPS, "close", *CHAIN_STEPS]
+
+# SLA colour of an open order: red when a clock has run out, amber when the next deadline is
+# this close, green otherwise. A display threshold, not a regulation, so not a policy parameter.
+AMBER_WITHIN = timedelta(minutes=15)
+SLA_COLOURS = ["red", "amber", "green"]
+
+# Skills that suit an order, by words in the skill's name (Skill is master data, so the words
+# match whatever names a company uses). Keyed by type, or type:support task / type:fault class.
+SKILL_WORDS: dict[str, list[str]] = {
+    "install": ["报装", "安装", "install"],
+    "repair": ["维修", "维护", "熔接", "EPON", "repair"],
+    "repair:major": ["熔接", "EPON", "光纤", "repair"],
+    "renewal": ["续费", "营业", "renewal"],
+    "inspection": ["巡检", "值守", "运维", "inspection"],
+    "support:fault": ["维护", "维修", "运维", "fault"],
+    "support:upgrade": ["升级", "upgrade"],
+    "support:equipment": ["巡检", "设备", "运维", "equipment"],
+}
+
+
+# --- who sees what ------------------------------------------------------------------------------
+
+
+def orders_for(user) -> QuerySet[Order]:
+    """Orders the user may see: desk roles all, station roles their unit's subtree, client roles
+    the orders at their company's units, a group leader his team's, an engineer his own; a
+    vendor contact none."""
+    qs = Order.objects.all()
+    if sees_everything(user):
+        return qs
+    me = person_of(user)
+    if me is None or me.role == Role.VENDOR_CONTACT:
+        return qs.none()
+    if me.role in UNIT_WIDE:
+        return qs.filter(unit__path__startswith=me.unit.path) if me.unit_id else qs.none()
+    if me.role in CLIENT_ROLES:
+        return qs.filter(unit__client=me.client_id) if me.client_id else qs.none()
+    if me.role == Role.GROUP_LEADER:
+        return qs.filter(Q(engineer=me) | Q(engineer__team__leader=me))
+    return qs.filter(engineer=me)
+
+
+def access_order(user, pk: int, *, now: datetime | None = None) -> Order:
+    """The order with its SLA colour, if the user may see it; else 404."""
+    order = (
+        with_sla(orders_for(user), now or timezone.now())
+        .select_related("unit", "customer", "engineer", "cs_agent", "created_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if order is None:
+        raise Http404
+    return order
+
+
+def can_take_orders(user) -> bool:
+    return role_of(user) in ORDER_TAKERS
+
+
+def can_dispatch(user, order: Order) -> bool:
+    return role_of(user) in ORDER_TAKERS and rules.step_allowed(
+        "dispatch", state=order.state, kind=order.kind
+    )
+
+
+def may_take_step(user, order: Order, step: str) -> bool:
+    """Whether this user is the one to take `step` on the order (not whether the state allows
+    it: that is the service's answer, with its own error)."""
+    me = person_of(user)
+    if me is None:
+        return False
+    is_engineer = order.engineer_id is not None and order.engineer_id == me.pk
+    if step in FIELD_STEPS:
+        return is_engineer
+    if step in SHARED_STEPS:
+        return is_engineer or me.role in DESK_ROLES
+    if step == "close":
+        return me.role in ORDER_TAKERS
+    if step in CHAIN_STEPS:
+        return me.role == CHAIN_STEPS[step]
+    return False
+
+
+def station_notified(order: Order) -> bool:
+    return order.events.filter(kind="chain_ops_notified_station").exists()
+
+
+def steps_for(user, order: Order) -> list[str]:
+    """The steps this user may take on the order now (buttons to show)."""
+    steps = [
+        s
+        for s in [*FIELD_STEPS, *SHARED_STEPS, "close"]
+        if may_take_step(user, order, s)
+        and rules.step_allowed(s, state=order.state, kind=order.kind)
+    ]
+    if "follow_up" in steps and (order.followed_up_at or not order.follow_up_due):
+        steps.remove("follow_up")
+    if may_take_step(user, order, "notify_ops") and order.chain_stage == rules.STAGE_CS_ALERTED:
+        steps.append("notify_ops")
+    if (
+        may_take_step(user, order, "notify_station")
+        and order.chain_stage == rules.STAGE_OPS_NOTIFIED
+        and not station_notified(order)
+    ):
+        steps.append("notify_station")
+    return steps
+
+
+def next_step(order: Order) -> str:
+    """The one step an engineer would take next (the big button on his phone)."""
+    state = order.state
+    if state == State.DISPATCHED:
+        return "on_the_way" if order.kind in rules.NO_CONTACT_KINDS else "contact"
+    if state == State.CONTACTED:
+        return "appoint" if order.kind == "install" else "on_the_way"
+    if state == State.APPOINTED:
+        return "on_the_way"
+    if state == State.ON_THE_WAY:
+        return "arrive"
+    if state in (State.ARRIVED, State.ESCALATED):
+        return "resolve"
+    if state == State.NOT_COMPLETED:
+        return "contact"
+    if state == State.RESOLVED:
+        return "feedback"
+    if state == State.CLOSED and order.follow_up_due and not order.followed_up_at:
+        return "follow_up"
+    return ""
+
+
+def registration_for(user, order: Order) -> dict:
+    """WO-10 registration form as shown: the ID card number masked like a phone (SEC-05) except
+    for the desk roles that see full customer data."""
+    data = dict(order.registration or {})
+    number = str(data.get("id_number") or "")
+    if number and not (getattr(user, "is_superuser", False) or role_of(user) in FULL_PHONE_ROLES):
+        data["id_number"] = f"{number[:3]}{'*' * max(len(number) - 7, 0)}{number[-4:]}"
+    return data
+
+
+# --- SLA colour and running clocks ---------------------------------------------------------------
+
+
+def overdue_q(now: datetime) -> Q:
+    """An open order with a clock that has run out: a deadline passed and its step not done."""
+    return (
+        Q(next_due_at__lte=now)
+        | Q(contact_due_at__lte=now, contacted_at__isnull=True, arrived_at__isnull=True)
+        | Q(on_site_due_at__lte=now, arrived_at__isnull=True)
+        | Q(complete_due_at__lte=now, resolved_at__isnull=True)
+    )
+
+
+def with_sla(qs: QuerySet[Order], now: datetime) -> QuerySet[Order]:
+    """Annotate `sla` (red / amber / green, "" when closed) and `sla_rank` for sorting."""
+    is_open = Q(state__in=OPEN_STATES)
+    return qs.annotate(
+        sla=Case(
+            When(~is_open, then=Value("")),
+            When(overdue_q(now), then=Value("red")),
+            When(next_due_at__lte=now + AMBER_WITHIN, then=Value("amber")),
+            default=Value("green"),
+            output_field=CharField(),
+        ),
+        sla_rank=Case(
+            When(~is_open, then=Value(3)),
+            When(overdue_q(now), then=Value(0)),
+            When(next_due_at__lte=now + AMBER_WITHIN, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Clock:
+    name: str  # contact | on_site | complete | chain
+    rule_id: str
+    due: datetime
+
+
+def running_clocks(order: Order) -> list[Clock]:
+    """The SLA clocks of an open order whose step is not done yet, earliest first."""
+    if order.state not in OPEN_STATES:
+        return []
+    clocks = []
+    if order.contact_due_at and order.contacted_at is None and order.arrived_at is None:
+        clocks.append(Clock("contact", rules.contact_rule(order.kind), order.contact_due_at))
+    if order.on_site_due_at and order.arrived_at is None:
+        clocks.append(Clock("on_site", "WO-02", order.on_site_due_at))
+    if order.complete_due_at and order.resolved_at is None:
+        clocks.append(Clock("complete", rules.complete_rule(order.kind), order.complete_due_at))
+    if order.chain_due_at:
+        clocks.append(Clock("chain", "WO-05", order.chain_due_at))
+    return sorted(clocks, key=lambda c: c.due)
+
+
+def first_clock(order: Order) -> Clock | None:
+    clocks = running_clocks(order)
+    return clocks[0] if clocks else None
+
+
+# --- the dispatcher board -----------------------------------------------------------------------
+
+
+def board_orders(user, filters: dict, *, now: datetime) -> QuerySet[Order]:
+    """The board: open orders (or the chosen state) the user may see, reddest and most urgent
+    first. One query for the page and one for its count, whatever the number of orders.
+
+    filters: station (OrgUnit), kind, state ("" = open, "all", or a state), sla, engineer, q.
+    """
+    qs = with_sla(orders_for(user), now).select_related("unit", "customer", "engineer")
+    state = filters.get("state") or ""
+    if state in State.values:
+        qs = qs.filter(state=state)
+    elif state != "all":
+        qs = qs.filter(state__in=OPEN_STATES)
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    station = filters.get("station")
+    if station is not None:
+        qs = qs.filter(unit__path__startswith=station.path)
+    if filters.get("engineer") is not None:
+        qs = qs.filter(engineer=filters["engineer"])
+    if filters.get("sla") in SLA_COLOURS:
+        qs = qs.filter(sla=filters["sla"])
+    q = (filters.get("q") or "").strip()
+    if q:
+        qs = qs.filter(
+            Q(number__icontains=q) | Q(customer__account_no=q) | Q(customer__name__icontains=q)
+        )
+    return qs.order_by("sla_rank", F("next_due_at").asc(nulls_last=True), "-created_at", "-pk")
+
+
+def attach_board_facts(orders: list[Order]) -> list[Order]:
+    """Per row on a page: the first running clock and the number of breaches (one query)."""
+    counts = dict(
+        Breach.objects.filter(order_id__in=[o.pk for o in orders])
+        .order_by()
+        .values("order_id")
+        .annotate(n=Count("pk"))
+        .values_list("order_id", "n")
+    )
+    for order in orders:
+        order.clock = first_clock(order)
+        order.breach_count = counts.get(order.pk, 0)
+    return orders
+
+
+def stations_for_board(user) -> QuerySet[OrgUnit]:
+    from people.queries import units_for
+
+    return units_for(user).filter(kind=OrgUnit.Kind.STATION).order_by("path")
+
+
+# --- suggestions for a dispatch ------------------------------------------------------------------
+
+
+def station_of(unit: OrgUnit) -> OrgUnit | None:
+    from workorders.services import station_of as station_above
+
+    return station_above(unit)
+
+
+def skill_words(order: Order) -> list[str]:
+    detail = order.support_kind or order.fault_class
+    return SKILL_WORDS.get(f"{order.kind}:{detail}") or SKILL_WORDS.get(order.kind, [])
+
+
+@dataclass
+class Suggestion:
+    person: Person
+    zone: bool
+    skill: str  # the matching skill's name, "" if none
+    away: bool  # on leave, a trip or secondment today
+    load: int  # open orders now
+    free_at: datetime  # next free appointment time from the moment asked
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def available(self) -> bool:
+        return not self.away
+
+
+def suggest_engineers(order: Order, at: datetime, *, limit: int = 20) -> list[Suggestion]:
+    """Engineers of the order's station (its whole subtree) ranked for a dispatch: present today
+    first, then responsibility zone (Person.zones covering the order's unit or a unit above it),
+    matching skill, fewest open orders, earliest free appointment time (WO-07). Each comes with
+    the reasons. Three queries whatever the number of engineers."""
+    from leave.models import Request
+
+    unit = order.unit
+    root = station_of(unit) or unit
+    day = timezone.localdate(at)
+    above = [int(p) for p in unit.path.strip("/").split("/") if p]
+    zones = Person.zones.through.objects.filter(person_id=OuterRef("pk"), orgunit_id__in=above)
+    words = skill_words(order)
+    skill_match = Q()
+    for word in words:
+        skill_match |= Q(skill__name__icontains=word)
+    skill_name = (
+        Subquery(
+            Person.skills.through.objects.filter(skill_match, person_id=OuterRef("pk"))
+            .order_by("skill__name")
+            .values("skill__name")[:1]
+        )
+        if words
+        else Value("")
+    )
+    away = Request.objects.filter(
+        person=OuterRef("pk"),
+        status=Request.Status.APPROVED,
+        kind__in=[Request.Kind.LEAVE, Request.Kind.TRIP, Request.Kind.SECONDMENT],
+        start_date__lte=day,
+        end_date__gte=day,
+    )
+    load = (
+        Order.objects.filter(engineer=OuterRef("pk"), state__in=OPEN_STATES)
+        .exclude(state=State.NEW)
+        .order_by()
+        .values("engineer")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    people = list(
+        Person.objects.filter(
+            active=True, role__in=ENGINEER_ROLES, unit__path__startswith=root.path
+        )
+        .exclude(pk=order.engineer_id or 0)
+        .annotate(
+            zone_match=Exists(zones),
+            skill_name=Coalesce(skill_name, Value(""), output_field=CharField()),
+            is_away=Exists(away),
+            load=Coalesce(Subquery(load, output_field=IntegerField()), 0),
+        )
+        .select_related("unit")
+    )
+    busy: dict[int, list[tuple[datetime, datetime]]] = {}
+    for engineer_id, start, end in Appointment.objects.filter(
+        engineer_id__in=[p.pk for p in people], active=True, end__gt=at
+    ).values_list("engineer_id", "start", "end"):
+        busy.setdefault(engineer_id, []).append((start, end))
+    slot = _slot_length(order, at)
+    suggestions = []
+    for person in people:
+        free_at = rules.next_free_slot(busy.get(person.pk, []), wanted_start=at, length=slot)
+        suggestions.append(
+            Suggestion(
+                person=person,
+                zone=person.zone_match,
+                skill=person.skill_name,
+                away=person.is_away,
+                load=person.load,
+                free_at=free_at,
+            )
+        )
+    suggestions.sort(
+        key=lambda s: (s.away, not s.zone, not s.skill, s.load, s.free_at, s.person.name)
+    )
+    for s in suggestions:
+        s.reasons = _reasons(s, at)
+    return suggestions[:limit]
+
+
+def _slot_length(order: Order, at: datetime) -> timedelta:
+    from workorders.services import sla_policy
+
+    return sla_policy(order, at).slot
+
+
+def _reasons(s: Suggestion, at: datetime) -> list[str]:
+    reasons = []
+    if s.away:
+        reasons.append(_("On leave, a trip or secondment today"))
+    if s.zone:
+        reasons.append(_("Responsibility zone covers this site"))
+    if s.skill:
+        reasons.append(_("Skill: {skill}").format(skill=s.skill))
+    reasons.append(
+        ngettext("{n} open order", "{n} open orders", s.load).format(n=s.load)
+        if s.load
+        else _("No open orders")
+    )
+    if s.free_at <= at:
+        reasons.append(_("Free now"))
+    else:
+        reasons.append(
+            _("Next free time: {time}").format(
+                time=timezone.localtime(s.free_at).strftime("%m-%d %H:%M")
+            )
+        )
+    return reasons
+
+
+# --- the engineer's day -------------------------------------------------------------------------
+
+
+def engineer_orders(person: Person, *, now: datetime) -> QuerySet[Order]:
+    """His open orders, plus closed ones whose WO-11 follow-up call is still to make."""
+    return (
+        with_sla(Order.objects.filter(engineer=person), now)
+        .filter(
+            Q(state__in=OPEN_STATES)
+            | Q(state=State.CLOSED, followed_up_at__isnull=True, follow_up_due__isnull=False)
+        )
+        .select_related("unit", "customer")
+        .order_by(F("next_due_at").asc(nulls_last=True), "created_at", "pk")
+    )
+
+
+def appointment_table(person: Person, start: date, days: int = 7) -> list[Appointment]:
+    """WO-07: his booked slots from `start` for `days` days."""
+    begin = timezone.make_aware(datetime.combine(start, datetime.min.time()))
+    return list(
+        Appointment.objects.filter(
+            engineer=person, active=True, end__gte=begin, start__lt=begin + timedelta(days=days)
+        )
+        .select_related("order", "order__customer", "order__unit")
+        .order_by("start")
+    )
+
+
+def daily_events(person: Person, day: date) -> list[OrderEvent]:
+    """WO-12: the maintenance events he recorded on `day` (运维事件记录单)."""
+    begin = timezone.make_aware(datetime.combine(day, datetime.min.time()))
+    return list(
+        OrderEvent.objects.filter(by=person, at__gte=begin, at__lt=begin + timedelta(days=1))
+        .select_related("order", "order__customer", "order__unit")
+        .order_by("at", "pk")
+    )
+
+
+def engineers_for(user) -> QuerySet[Person]:
+    """Engineers whose orders and daily record the user may open."""
+    from people.queries import people_for
+
+    return people_for(user).filter(role__in=ENGINEER_ROLES, active=True).order_by("name")
+
+
+def customers_matching(qs: QuerySet[Customer], text: str, limit: int = 10) -> list[Customer]:
+    """Intake search by account number, name or phone digits."""
+    text = text.strip()
+    if len(text) < 2:
+        return []
+    return list(
+        qs.filter(
+            Q(account_no__icontains=text) | Q(name__icontains=text) | Q(phone__contains=text)
+        ).order_by("account_no")[:limit]
+    )

@@ -1,0 +1,556 @@
+"""Order pages: the customer-service intake, the dispatcher board (HTMX refresh), the order page
+with deadlines, timeline, breaches, dispatch and WO-05 chain buttons, the engineer's phone page
+(one big button for the next step) and his daily event record (WO-12)."""
+
+from datetime import date, datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core import clock
+from core.errors import DomainError
+from people.queries import customer_phone_for, customers_for, person_of
+from people.roles import Role
+from people.rules import masked_phone
+from workorders import rules
+from workorders.forms import (
+    REGISTRATION_FIELDS,
+    BoardFilterForm,
+    DispatchForm,
+    OrderForm,
+    StepForm,
+)
+from workorders.models import CauseClass, Kind, Order, State
+from workorders.queries import (
+    ORDER_TAKERS,
+    access_order,
+    appointment_table,
+    attach_board_facts,
+    board_orders,
+    can_dispatch,
+    can_take_orders,
+    customers_matching,
+    daily_events,
+    engineer_orders,
+    engineers_for,
+    first_clock,
+    may_take_step,
+    next_step,
+    registration_for,
+    steps_for,
+    suggest_engineers,
+)
+from workorders.services import create_order, dispatch_order
+from workorders.steps import take_named_step
+
+BOARD_PAGE_SIZE = 50
+
+STEP_BUTTONS = {
+    "contact": gettext_lazy("Log call"),
+    "appoint": gettext_lazy("Agree appointment"),
+    "on_the_way": gettext_lazy("On my way"),
+    "arrive": gettext_lazy("Arrived"),
+    "resolve": gettext_lazy("Resolved"),
+    "escalate": gettext_lazy("Can't fix: escalate"),
+    "not_complete": gettext_lazy("Not completed"),
+    "feedback": gettext_lazy("Feedback to customer service"),
+    "close": gettext_lazy("Close order"),
+    "follow_up": gettext_lazy("Follow-up call done"),
+    "notify_ops": gettext_lazy("Notify operations manager"),
+    "notify_station": gettext_lazy("Notify station"),
+}
+EVENT_LABELS = {
+    "created": gettext_lazy("Order taken"),
+    "critical_reported": gettext_lazy("Critical problem reported (WO-09)"),
+    "dispatched": gettext_lazy("Dispatched"),
+    "reassigned": gettext_lazy("Reassigned"),
+    "call": gettext_lazy("Call to the customer"),
+    "appointment": gettext_lazy("Appointment agreed (WO-07)"),
+    "on_the_way": gettext_lazy("On the way"),
+    "arrive": gettext_lazy("Arrived on site"),
+    "resolve": gettext_lazy("Resolved"),
+    "escalated": gettext_lazy("Escalated to technical support (WO-06)"),
+    "not_completed": gettext_lazy("Not completed"),
+    "feedback": gettext_lazy("Feedback to customer service"),
+    "closed": gettext_lazy("Closed"),
+    "follow_up": gettext_lazy("Follow-up call (WO-11)"),
+    "chain_notice_cs": gettext_lazy("Customer service alerted: customer not contacted (WO-05)"),
+    "chain_notice_ops": gettext_lazy("Operations manager alerted (WO-05)"),
+    "chain_cs_notified_ops": gettext_lazy(
+        "Customer service notified the operations manager (WO-05)"
+    ),
+    "chain_ops_notified_station": gettext_lazy("Operations manager notified the station (WO-05)"),
+    "breach": gettext_lazy("SLA breach recorded"),
+}
+BREACH_LABELS = {
+    "contact_late": gettext_lazy("Customer not contacted in time"),
+    "response_late": gettext_lazy("No response in time"),
+    "on_site_late": gettext_lazy("Not on site in time"),
+    "complete_late": gettext_lazy("Not completed in time"),
+    "cs_notify_late": gettext_lazy("Operations manager not notified in time"),
+    "chain_fine": gettext_lazy("Escalation chain fine"),
+}
+CLOCK_LABELS = {
+    "contact": gettext_lazy("Contact the customer"),
+    "on_site": gettext_lazy("On site"),
+    "complete": gettext_lazy("Completed"),
+    "chain": gettext_lazy("Next escalation step"),
+    "follow_up": gettext_lazy("Follow-up call"),
+}
+OUTCOME_LABELS = {
+    "reached": gettext_lazy("Reached"),
+    "no_answer": gettext_lazy("No answer"),
+    "busy": gettext_lazy("Busy"),
+    "wrong_number": gettext_lazy("Wrong number"),
+}
+REGISTRATION_LABELS = {
+    "name": gettext_lazy("Subscriber name"),
+    "id_number": gettext_lazy("ID card number"),
+    "package": gettext_lazy("Package"),
+    "phone": gettext_lazy("Contact phone"),
+    "address": gettext_lazy("Installation address"),
+    "preferred_time": gettext_lazy("Preferred visit time"),
+}
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _next_url(request, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+def _me(request):
+    me = person_of(request.user)
+    if me is None:
+        raise Http404
+    return me
+
+
+def _local(value: str) -> str:
+    try:
+        return timezone.localtime(datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M")
+    except (TypeError, ValueError):
+        return str(value or "")
+
+
+# --- the dispatcher board -----------------------------------------------------------------------
+
+
+@login_required
+def board(request):
+    """Open orders with SLA colour and live countdowns; the rows refresh every 10 s (HTMX)."""
+    now = clock.now()
+    form = BoardFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(board_orders(request.user, filters, now=now), BOARD_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = attach_board_facts(list(page.object_list))
+    for order in page.object_list:
+        order.clock_label = CLOCK_LABELS[order.clock.name] if order.clock else ""
+    context = {
+        "page": page,
+        "form": form,
+        "now": now,
+        "clock_labels": CLOCK_LABELS,
+        "can_take_orders": can_take_orders(request.user),
+    }
+    template = "workorders/_board_rows.html" if _is_htmx(request) else "workorders/board.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+# --- the intake ---------------------------------------------------------------------------------
+
+
+def _shown_customers(customers):
+    for customer in customers:
+        customer.shown_phone = masked_phone(customer.phone)  # SEC-05 in the search list
+    return customers
+
+
+@login_required
+def order_new(request):
+    """Customer service takes a call. One page per type (like the request form); the customer
+    is found by account number, name or phone and the order's site is the customer's unit."""
+    me = _me(request)
+    if not can_take_orders(request.user):
+        raise Http404
+    kind = request.POST.get("kind") or request.GET.get("kind") or Kind.REPAIR
+    if kind not in Kind.values:
+        kind = Kind.REPAIR
+    finding = request.method == "POST" and "find" in request.POST
+    if finding:  # the search button without JavaScript: keep what was typed, show no errors
+        form = OrderForm(initial=request.POST.dict(), user=request.user, kind=kind)
+    else:
+        form = OrderForm(request.POST or None, user=request.user, kind=kind)
+    if request.method == "POST" and not finding and form.is_valid():
+        data = form.cleaned_data
+        try:
+            order = create_order(
+                by=me,
+                kind=kind,
+                unit=form.site(),
+                customer=data.get("customer"),
+                description=data["description"],
+                address=data.get("address", ""),
+                fault_class=data.get("fault_class", ""),
+                support_kind=data.get("support_kind", ""),
+                critical=data.get("critical", False),
+                registration=form.registration(),
+            )
+        except DomainError as exc:
+            field = (exc.field or "").replace("registration.", "reg_")
+            if field == "customer":
+                field = "customer_q"
+            form.add_error(field if field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Order {number} taken.").format(number=order.number))
+            return redirect("workorders:detail", pk=order.pk)
+    chosen = request.POST.get("customer") or ""
+    found = []
+    if "customer_q" in form.fields:
+        if finding:
+            found = customers_matching(customers_for(request.user), request.POST["customer_q"])
+        elif chosen.isdigit():
+            found = list(customers_for(request.user).filter(pk=int(chosen)))
+    return render(
+        request,
+        "workorders/order_form.html",
+        {
+            "form": form,
+            "kind": kind,
+            "kinds": Kind.choices,
+            "customers": _shown_customers(found),
+            "chosen": chosen,
+            "searched": finding,
+            "registration_names": [f"reg_{name}" for name in REGISTRATION_FIELDS],
+        },
+    )
+
+
+@login_required
+def customer_search(request):
+    """The intake's customer search as you type (HTMX partial)."""
+    if not can_take_orders(request.user):
+        raise Http404
+    found = customers_matching(customers_for(request.user), request.GET.get("customer_q", ""))
+    return render(
+        request,
+        "workorders/_customer_choices.html",
+        {"customers": _shown_customers(found), "searched": True, "chosen": ""},
+    )
+
+
+# --- the order page -----------------------------------------------------------------------------
+
+
+def _event_detail(event) -> str:
+    data = event.data or {}
+    kind = event.kind
+    if kind == "call":
+        return str(OUTCOME_LABELS.get(data.get("outcome"), data.get("outcome", "")))
+    if kind == "dispatched":
+        return _("to {name}").format(name=data.get("engineer", ""))
+    if kind == "reassigned":
+        return _("from {previous} to {name}").format(
+            previous=data.get("previous") or "—", name=data.get("engineer", "")
+        )
+    if kind == "appointment":
+        return f"{_local(data.get('start'))} – {_local(data.get('end'))[-5:]}"
+    if kind == "breach":
+        text = _("{rule}: {what}; {person}; due {due}").format(
+            rule=data.get("rule", ""),
+            what=BREACH_LABELS.get(data.get("breach"), data.get("breach", "")),
+            person=data.get("person") or "—",
+            due=_local(data.get("due")),
+        )
+        if data.get("amount") not in (None, "", "0", "0.00"):
+            text += " · " + _("fine {amount} CNY").format(amount=data["amount"])
+        return text
+    if kind in ("chain_notice_cs", "chain_notice_ops"):
+        return _("to {name}").format(name=data.get("to", ""))
+    if kind == "chain_cs_notified_ops":
+        return _("to {name}").format(name=data.get("ops") or "—")
+    if kind == "chain_ops_notified_station":
+        return _("to {name}").format(name=", ".join(data.get("notified") or []) or "—")
+    if kind == "closed" and data.get("cause"):
+        return str(CauseClass(data["cause"]).label) if data["cause"] in CauseClass.values else ""
+    if kind == "critical_reported":
+        return _("{count} people told").format(count=len(data.get("notified") or []))
+    return ""
+
+
+def _deadline_rows(order: Order) -> list[dict]:
+    """Each SLA clock of the order: due when, met when (late or in time) or still running."""
+    is_open = order.state not in (State.CLOSED, State.CANCELLED)
+    spec = [
+        (
+            "contact",
+            rules.contact_rule(order.kind),
+            order.contact_due_at,
+            order.contacted_at or order.arrived_at,
+        ),
+        ("on_site", "WO-02", order.on_site_due_at, order.arrived_at),
+        ("complete", rules.complete_rule(order.kind), order.complete_due_at, order.resolved_at),
+        ("chain", "WO-05", order.chain_due_at, None),
+        ("follow_up", "WO-11", order.follow_up_due, order.followed_up_at),
+    ]
+    rows = []
+    for name, rule_id, due, done in spec:
+        if due is None:
+            continue
+        running = done is None and (is_open or name == "follow_up")
+        rows.append(
+            {
+                "name": name,
+                "label": CLOCK_LABELS[name],
+                "rule_id": rule_id,
+                "due": due,
+                "done": done,
+                "late": done is not None and done > due,
+                "running": running,
+            }
+        )
+    return rows
+
+
+def _detail_context(request, order: Order, now: datetime) -> dict:
+    user = request.user
+    events = list(order.events.select_related("by"))
+    for event in events:
+        event.label = EVENT_LABELS.get(event.kind, event.kind)
+        event.detail = _event_detail(event)
+    breaches = list(order.breaches.select_related("person").order_by("recorded_at", "pk"))
+    for breach in breaches:
+        breach.label = BREACH_LABELS.get(breach.kind, breach.kind)
+    registration = registration_for(user, order)
+    context = _card_context(now) | {
+        "order": order,
+        "next_url": reverse("workorders:detail", args=[order.pk]),
+        "phone": customer_phone_for(user, order.customer) if order.customer_id else "",
+        "registration": [
+            (REGISTRATION_LABELS.get(k, k), v)
+            for k, v in registration.items()
+            if v not in ("", None)
+        ],
+        "deadlines": _deadline_rows(order),
+        "events": events,
+        "breaches": breaches,
+        "steps": [(s, STEP_BUTTONS[s]) for s in steps_for(user, order)],
+        "step_form": StepForm(),
+        "now": now,
+        "can_dispatch": can_dispatch(user, order),
+    }
+    if context["can_dispatch"]:
+        context["suggestions"] = suggest_engineers(order, now)
+        context["dispatch_form"] = DispatchForm(user=user)
+    return context
+
+
+@login_required
+def order_detail(request, pk: int):
+    now = clock.now()
+    order = access_order(request.user, pk, now=now)
+    return render(request, "workorders/order_detail.html", _detail_context(request, order, now))
+
+
+@login_required
+def order_dispatch(request, pk: int):
+    """派单 or reassignment to one engineer (from the suggestion list or anyone dispatchable)."""
+    if request.method != "POST":
+        return redirect("workorders:detail", pk=pk)
+    order = access_order(request.user, pk)
+    me = _me(request)
+    if me.role not in ORDER_TAKERS:
+        raise Http404
+    form = DispatchForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, form.errors["engineer"][0])
+    else:
+        engineer = form.cleaned_data["engineer"]
+        try:
+            dispatch_order(order, engineer=engineer, by=me)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Order {number} dispatched to {name}.").format(
+                    number=order.number, name=engineer.name
+                ),
+            )
+    return redirect("workorders:detail", pk=order.pk)
+
+
+@login_required
+def order_step(request, pk: int):
+    """One lifecycle step (or a WO-05 chain notice) from the phone card or the order page."""
+    if request.method != "POST":
+        return redirect("workorders:detail", pk=pk)
+    order = access_order(request.user, pk)
+    me = _me(request)
+    form = StepForm(request.POST)
+    error = ""
+    step = ""
+    if not form.is_valid():
+        error = form.first_error()
+    else:
+        data = form.cleaned_data
+        step = data["step"]
+        if not may_take_step(request.user, order, step):
+            error = _("This step is not yours to take.")
+        else:
+            try:
+                take_named_step(
+                    order,
+                    step,
+                    by=me,
+                    outcome=data["outcome"] or None,
+                    start=data["start"],
+                    end=data["end"],
+                    note=data["note"],
+                    cause_class=data["cause_class"] or None,
+                    case_report=data["case_report"],
+                )
+            except DomainError as exc:
+                error = exc.message
+    if _is_htmx(request) and request.POST.get("view") == "card":
+        return _card_response(request, order.pk, error=error, step=step)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Done: {step}.").format(step=STEP_BUTTONS[step]))
+    return redirect(_next_url(request, reverse("workorders:detail", args=[order.pk])))
+
+
+# --- the engineer's phone page ------------------------------------------------------------------
+
+
+def _decorate_card(user, order: Order) -> Order:
+    """What a card shows: the phone as this user may see it, the running clock, the one big
+    next step and the other steps he may take now."""
+    order.shown_phone = customer_phone_for(user, order.customer) if order.customer_id else ""
+    order.clock = first_clock(order)
+    order.clock_label = CLOCK_LABELS[order.clock.name] if order.clock else ""
+    steps = steps_for(user, order)
+    primary = next_step(order)
+    order.primary = primary if primary in steps else (steps[0] if steps else "")
+    order.more = [s for s in steps if s != order.primary]
+    order.primary_label = STEP_BUTTONS.get(order.primary, "")
+    order.more_labels = [(s, STEP_BUTTONS[s]) for s in order.more]
+    return order
+
+
+def _appointment_days(person, today: date) -> list[tuple[date, list]]:
+    days: dict[date, list] = {}
+    for slot in appointment_table(person, today):
+        days.setdefault(timezone.localtime(slot.start).date(), []).append(slot)
+    return sorted(days.items())
+
+
+def _card_context(now: datetime) -> dict:
+    soon = timezone.localtime(now).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    return {
+        "clock_labels": CLOCK_LABELS,
+        "default_start": soon,
+        "default_end": soon + timedelta(hours=1),
+        "causes": CauseClass.choices,
+    }
+
+
+def _card_response(request, pk: int, *, error: str, step: str):
+    now = clock.now()
+    order = _decorate_card(request.user, access_order(request.user, pk, now=now))
+    me = person_of(request.user)
+    context = _card_context(now) | {
+        "order": order,
+        "next_url": reverse("workorders:mine"),
+        "error": error,
+        "done": STEP_BUTTONS.get(step, "") if step and not error else "",
+        "oob_appointments": me is not None and order.engineer_id == me.pk,
+    }
+    if context["oob_appointments"]:
+        context["appointment_days"] = _appointment_days(me, timezone.localdate(now))
+    return render(request, "workorders/_engineer_card.html", context)
+
+
+@login_required
+def my_orders(request):
+    """The engineer's phone page: his open orders as cards, one big button for the next step,
+    and his appointment table of the coming days (WO-07)."""
+    me = _me(request)
+    now = clock.now()
+    orders = [_decorate_card(request.user, o) for o in engineer_orders(me, now=now)]
+    context = _card_context(now) | {
+        "orders": orders,
+        "next_url": reverse("workorders:mine"),
+        "appointment_days": _appointment_days(me, timezone.localdate(now)),
+        "today": timezone.localdate(now),
+    }
+    return render(request, "workorders/mine.html", context)
+
+
+# --- the daily event record (WO-12) -------------------------------------------------------------
+
+
+@login_required
+def daily_today(request):
+    return redirect("workorders:daily", day=clock.today().isoformat())
+
+
+@login_required
+def daily_record(request, day: str):
+    """运维事件记录单: one engineer's events of one day (his own, or one a manager may see)."""
+    try:
+        on = date.fromisoformat(day)
+    except ValueError:
+        raise Http404 from None
+    me = person_of(request.user)
+    people = engineers_for(request.user)
+    wanted = request.GET.get("person", "")
+    if wanted.isdigit():
+        person = people.filter(pk=int(wanted)).first()
+        if person is None and me is not None and me.pk == int(wanted):
+            person = me
+        if person is None:
+            raise Http404
+    elif me is not None:
+        person = me
+    else:
+        person = people.first()
+        if person is None:
+            raise Http404
+    events = daily_events(person, on)
+    for event in events:
+        event.label = EVENT_LABELS.get(event.kind, event.kind)
+        event.detail = _event_detail(event)
+    choices = list(people[:500]) if me is None or me.role != Role.ENGINEER else []
+    return render(
+        request,
+        "workorders/daily.html",
+        {
+            "person": person,
+            "day": on,
+            "previous": on - timedelta(days=1),
+            "following": on + timedelta(days=1),
+            "events": events,
+            "people": choices,
+            "orders_count": len({e.order_id for e in events}),
+        },
+    )
