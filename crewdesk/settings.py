@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "attendance",
     "leave",
     "workorders",
+    "assessment",
 ]
 
 MIDDLEWARE = [
