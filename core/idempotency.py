@@ -5,8 +5,8 @@ same `idempotency_key` the retry gets the first answer back and nothing is appli
 
     @router.post("/orders/{order_id}/steps", response={200: OrderOut})
     def step(request, order_id: Id, payload: StepIn):
-        status, body = once(request, payload.idempotency_key, lambda: (200, out(take(...))))
-        return Status(status, body)
+        answer = once(request, payload.idempotency_key, lambda: (200, as_json(take(...))))
+        return JsonResponse(answer.body, status=answer.status)  # the same bytes when replayed
 
 The key is claimed in the same transaction as the write, so two retries racing each other queue
 on the unique (user, key) row and the second one reads the first one's answer. A write that
@@ -18,7 +18,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -28,6 +28,12 @@ from core import clock
 from core.models import ApiIdempotency
 
 KEEP_FOR = timedelta(days=7)  # long enough for any retry of a phone that was offline
+
+
+class Answer(NamedTuple):
+    status: int
+    body: Any
+    replayed: bool  # True: the stored first answer to an earlier request with this key
 
 
 def _fingerprint(body: bytes) -> str:
@@ -40,13 +46,13 @@ def _fingerprint(body: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def once(request, key: str | None, run: Callable[[], tuple[int, Any]]) -> tuple[int, Any]:
+def once(request, key: str | None, run: Callable[[], tuple[int, Any]]) -> Answer:
     """Run `run()` -> (status, JSON-ready body) once per user and key; without a key, just run.
 
     `request.auth` (Django Ninja) or `request.user` is the caller the key belongs to.
     """
     if not key:
-        return run()
+        return Answer(*run(), replayed=False)
     user = getattr(request, "auth", None) or request.user
     fingerprint = _fingerprint(request.body)
     with transaction.atomic():
@@ -71,11 +77,11 @@ def once(request, key: str | None, run: Callable[[], tuple[int, Any]]) -> tuple[
                 raise HttpError(
                     409, _("This idempotency key was already used for another request.")
                 ) from None
-            return first.status, first.response
+            return Answer(first.status, first.response, replayed=True)
         status, body = run()
         record.status, record.response = status, body
         record.save(update_fields=["status", "response"])
-        return status, body
+        return Answer(status, body, replayed=False)
 
 
 def forget_old_keys(now=None) -> int:

@@ -14,6 +14,7 @@ from core.errors import DomainError, ValidationErrors
 from core.services import user_for_token
 from leave.api import router as leave_router
 from people.api import router as people_router
+from workorders.api import router as workorders_router
 
 
 class TokenAuth(HttpBearer):
@@ -87,3 +88,4 @@ api.add_router("/", jobs_router)
 api.add_router("/", punches_router)
 api.add_router("/", attendance_router)
 api.add_router("/", leave_router)
+api.add_router("/", workorders_router)
