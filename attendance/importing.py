@@ -23,6 +23,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -326,19 +327,24 @@ def _known(columns: Columns) -> int:
 def clean_cell(text: str) -> str:
     """A cell as the user meant it: trimmed, without Excel's text guards (="0012", '0012)."""
     text = text.strip()
+    if text[:1] not in ("=", "'"):
+        return text
     if text.startswith('="') and text.endswith('"'):
-        text = text[2:-1].strip()
-    elif text.startswith("'"):
-        text = text[1:].strip()
+        return text[2:-1].strip()
+    if text.startswith("'"):
+        return text[1:].strip()
     return text
 
 
+@lru_cache(maxsize=4096)  # a file holds a few dozen distinct dates in 100,000 rows
 def parse_date(text: str) -> date | None:
     """2026-11-03, 2026/11/3, 2026.11.03, 2026年11月3日, 20261103; a trailing weekday
     ("2026-11-03 星期二", DingTalk) or midnight (an Excel date cell) is ignored. None when it is
     not a date."""
-    text = _MIDNIGHT.sub("", _WEEKDAY.sub("", text))
-    match = _DATE.fullmatch(text) or _COMPACT_DATE.fullmatch(text)
+    match = _DATE.fullmatch(text)
+    if match is None:
+        text = _MIDNIGHT.sub("", _WEEKDAY.sub("", text))
+        match = _DATE.fullmatch(text) or _COMPACT_DATE.fullmatch(text)
     if match is None:
         return None
     try:
@@ -361,9 +367,12 @@ def parse_time(text: str) -> time | None:
 def split_moment(text: str) -> tuple[str, str]:
     """("2026-11-03", "08:29") from "2026-11-03 08:29" or "2026-11-03T08:29"; ("", text) when
     the text holds no date part."""
-    match = _MOMENT_SPLIT.match(text.strip())
+    text = text.strip()
+    if " " not in text and "T" not in text:
+        return "", text
+    match = _MOMENT_SPLIT.match(text)
     if match is None:
-        return "", text.strip()
+        return "", text
     return match[1].strip(), match[2].strip()
 
 
@@ -382,7 +391,7 @@ def parse_row(
 ) -> PunchRow | list[RowError] | None:
     """One data row → a PunchRow, its errors, or None for an empty row (skipped). The time is
     read in `tz` (the company's time zone); a time after `now` is an error."""
-    if not any(c.strip() for c in cells):
+    if not any(cells) or not "".join(cells).strip():
         return None
     errors: list[RowError] = []
     staff_no, name = _cell(cells, columns.staff_no), _cell(cells, columns.name)
@@ -390,7 +399,7 @@ def parse_row(
         errors.append(
             RowError(number, columns.person_header(), _("The staff number or name is missing."))
         )
-    time_header = columns.header("time")
+    time_header = columns.headers[columns.time] if columns.time is not None else ""
     moment = _cell(cells, columns.time)
     day: date | None = None
     clock_time: time | None = None

@@ -21,6 +21,7 @@ from attendance.models import (
 )
 from attendance.rules import AttendancePolicy, DayFacts, Excuse, judge_day
 from core import audit, clock
+from core.bulk import connection_for, insert_rows
 from core.errors import DomainError
 from core.policy import Policy, PolicyBook
 from core.workcalendar import WorkCalendar
@@ -174,6 +175,7 @@ class _Facts:
 
     def __init__(self, person_ids: Sequence[int], start: date, end: date, book: PolicyBook):
         self.start, self.end, self.book = start, end, book
+        self._blocks_cache: dict[tuple, list[tuple[datetime, datetime]]] = {}
         self.people = {
             p.pk: p
             for p in Person.objects.filter(pk__in=person_ids).only(
@@ -196,12 +198,13 @@ class _Facts:
         low = timezone.make_aware(datetime.combine(start, time.min))
         high = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
         self.punches: dict[tuple[int, date], list[datetime]] = defaultdict(list)
-        for person_id, moment in (
-            Punch.objects.filter(person_id__in=person_ids, at__gte=low, at__lt=high)
-            .values_list("person_id", "at")
-            .iterator(chunk_size=5000)
-        ):
-            self.punches[(person_id, local_day(moment))].append(moment)
+        zone = timezone.get_current_timezone()
+        # A plain fetch (at most CHUNK people's punches), not .iterator(): PostgreSQL plans a
+        # server-side cursor for the first rows and then walked the whole month by time.
+        for person_id, moment in Punch.objects.filter(
+            person_id__in=person_ids, at__gte=low, at__lt=high
+        ).values_list("person_id", "at"):
+            self.punches[(person_id, moment.astimezone(zone).date())].append(moment)
         self.proxy: set[tuple[int, date]] = set()
         for signer, signee, day in (
             ProxySigning.objects.filter(date__gte=start, date__lte=end)
@@ -251,9 +254,7 @@ class _Facts:
     ) -> list[tuple[datetime, datetime]]:
         if (person.pk, day) in self.roster:  # a duty roster entry decides, holidays included
             template = self.roster[(person.pk, day)]
-            return (
-                [(_aware(day, s), _aware(day, e)) for s, e in template.blocks] if template else []
-            )
+            return self._aware_blocks(day, template.blocks) if template else []
         template = None
         for a in self.assignments.get(person.pk, ()):
             if a.valid_from <= day and (a.valid_to is None or a.valid_to >= day):
@@ -263,7 +264,16 @@ class _Facts:
         if not is_workday:
             return []
         pairs = template.blocks if template is not None else _blocks_from_policy(policy)
-        return [(_aware(day, s), _aware(day, e)) for s, e in pairs]
+        return self._aware_blocks(day, pairs)
+
+    def _aware_blocks(self, day: date, pairs) -> list[tuple[datetime, datetime]]:
+        """The blocks as aware datetimes of the day; computed once per day and schedule, as
+        thousands of people share a handful of schedules (the bulk judging hot path)."""
+        key = (day, tuple(tuple(pair) for pair in pairs))
+        blocks = self._blocks_cache.get(key)
+        if blocks is None:
+            blocks = self._blocks_cache[key] = [(_aware(day, s), _aware(day, e)) for s, e in pairs]
+        return blocks
 
 
 def judge_people(
@@ -281,13 +291,23 @@ def judge_people(
     use_cn = book.policy_for(None, on=end)["att.cn_calendar"]
     calendar = calendar or WorkCalendar(start, end, use_cn_calendar=use_cn)
     ids = list(person_ids)
+    # The book hands out one Policy object per company and day: its rule view is built once.
+    rule_policies: dict[int, tuple[Policy, AttendancePolicy]] = {}
+    days = [calendar.day(start + timedelta(days=n)) for n in range((end - start).days + 1)]
     for offset in range(0, len(ids), CHUNK):
         facts = _Facts(ids[offset : offset + CHUNK], start, end, book)
         for person in facts.people.values():
-            day = start
-            while day <= end:
-                info = calendar.day(day)
-                policy = book.policy_for(policy_company_id(person), on=day)
+            company_id = policy_company_id(person)
+            for info in days:
+                day = info.date
+                policy = book.policy_for(company_id, on=day)
+                known = rule_policies.get(id(policy))
+                if known is None or known[0] is not policy:
+                    known = rule_policies[id(policy)] = (
+                        policy,
+                        AttendancePolicy.from_policy(policy),
+                    )
+                rule_policy = known[1]
                 result = judge_day(
                     DayFacts(
                         day_kind=info.kind,
@@ -297,10 +317,9 @@ def judge_people(
                         proxy_signing=(person.pk, day) in facts.proxy,
                         calendar_name=info.name,
                     ),
-                    AttendancePolicy.from_policy(policy),
+                    rule_policy,
                 )
                 yield person.pk, day, result
-                day += timedelta(days=1)
         if on_progress is not None:
             on_progress(min(offset + CHUNK, len(ids)), len(ids))
 
@@ -327,13 +346,13 @@ def recompute_days(
             person_id__in=person_ids, date__gte=start, date__lte=end, locked=True
         )
     }
-    batch: list[DayJudgement] = []
+    batch: list[tuple[int, date, Any]] = []
     corrections: list[DayJudgement] = []
     for person_id, day, result in judge_people(person_ids, start, end, on_progress=on_progress):
-        values = {f: getattr(result, f) for f in JUDGEMENT_FIELDS}
         count += 1
         old = locked.get((person_id, day))
         if old is not None:
+            values = {f: getattr(result, f) for f in JUDGEMENT_FIELDS}
             differs = any(
                 _normal(getattr(old, f)) != _normal(values[f])
                 for f in JUDGEMENT_FIELDS
@@ -342,11 +361,11 @@ def recompute_days(
             old.correction = {k: _normal(v) for k, v in values.items()} if differs else None
             corrections.append(old)
             continue
-        batch.append(DayJudgement(person_id=person_id, date=day, computed_at=now, **values))
-        if len(batch) >= 2000:
-            _upsert(batch)
+        batch.append((person_id, day, result))
+        if len(batch) >= UPSERT_BATCH:
+            _upsert(batch, computed_at=now)
             batch = []
-    _upsert(batch)
+    _upsert(batch, computed_at=now)
     if corrections:
         DayJudgement.objects.bulk_update(corrections, ["correction"], batch_size=1000)
     return count
@@ -356,15 +375,56 @@ def _normal(value: Any) -> Any:
     return str(value) if isinstance(value, Decimal) else value
 
 
-def _upsert(batch: list[DayJudgement]) -> None:
-    if batch:
-        DayJudgement.objects.bulk_create(
-            batch,
-            update_conflicts=True,
-            unique_fields=["person", "date"],
-            update_fields=[*JUDGEMENT_FIELDS, "computed_at"],
-            batch_size=1000,
-        )
+UPSERT_BATCH = 2000
+
+
+def _upsert(batch: list[tuple[int, date, Any]], *, computed_at: datetime) -> None:
+    """Store (person id, day, DayResult) rows: insert, or update the day's judgement in place.
+
+    The same as bulk_create(update_conflicts=True, unique_fields=[person, date],
+    update_fields=JUDGEMENT_FIELDS + computed_at), as one INSERT … ON CONFLICT … DO UPDATE per
+    batch (core/bulk.py): bulk_create's per-value preparation was most of the time of judging a
+    month for thousands of people.
+    """
+    if not batch:
+        return
+    connection = connection_for(DayJudgement)
+    ops, quote = connection.ops, connection.ops.quote_name
+    meta = DayJudgement._meta
+    plain = [n for n in JUDGEMENT_FIELDS if meta.get_field(n).get_internal_type() != "JSONField"]
+    json_fields = [n for n in JUDGEMENT_FIELDS if n not in plain]
+    updated = [meta.get_field(name).column for name in [*JUDGEMENT_FIELDS, "computed_at"]]
+    stamp = ops.adapt_datetimefield_value(computed_at)
+    days: dict[date, Any] = {}  # a batch holds a few dozen distinct days and rule lists
+    rules: dict[tuple, Any] = {}
+    rows = []
+    for person_id, day, result in batch:
+        data = vars(result)
+        values: list[Any] = [
+            person_id,
+            days.get(day) or days.setdefault(day, ops.adapt_datefield_value(day)),
+        ]
+        values.extend(data[name] for name in plain)
+        for name in json_fields:
+            value = data[name]
+            if name == "rule_ids":
+                key = tuple(value)
+                adapted = rules.get(key)
+                if adapted is None:
+                    adapted = rules[key] = ops.adapt_json_value(value, None)
+                values.append(adapted)
+            else:
+                values.append(ops.adapt_json_value(value, None))
+        values.append(stamp)
+        rows.append(values)
+    insert_rows(
+        DayJudgement,
+        ["person", "date", *plain, *json_fields, "computed_at"],
+        rows,
+        constants={"locked": "FALSE"},
+        on_conflict=f"ON CONFLICT ({quote('person_id')}, {quote('date')}) DO UPDATE SET "
+        + ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in updated),
+    )
 
 
 # --- closing a month ----------------------------------------------------------------------------

@@ -17,17 +17,18 @@ Decisions:
 - The importer must see the person (`people_for`); otherwise the row is an error.
 """
 
+import pickle
 import re
+import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
@@ -44,6 +45,7 @@ from attendance.importing import (
 from attendance.models import Punch
 from attendance.services import recompute_days
 from core import audit, clock
+from core.bulk import connection_for, insert_rows
 from core.errors import DomainError
 from core.jobs import job_progress
 from people.models import Person
@@ -242,8 +244,10 @@ def _run_pass(
     store: bool,
     on_chunk: Callable[[int], None],
     affected: _Affected | None = None,
+    spool: IO[bytes] | None = None,
 ) -> ImportReport:
-    """Read and check every row; with `store`, insert the valid ones chunk by chunk."""
+    """Read and check every row; with `store`, insert the valid ones chunk by chunk. With a
+    `spool` file, each chunk's valid punches are written to it for `_store_spooled`."""
     report = ImportReport()
     now = clock.now()
     tz = ZoneInfo(settings.TIME_ZONE)
@@ -275,8 +279,11 @@ def _run_pass(
             for error in sorted(errors, key=lambda e: e.row or 0):
                 report.add_error(error)
             report.valid += len(valid)
-            if store and valid:
-                _insert(valid, report, by=user, now=now, affected=affected)
+            punches = [(pk, row.at, row.device) for pk, row in valid]
+            if store and punches:
+                _insert(punches, report, by=user, now=now, affected=affected)
+            if spool is not None and punches:
+                pickle.dump(punches, spool, protocol=pickle.HIGHEST_PROTOCOL)
             on_chunk(report.rows)
     except FileError as exc:
         report.add_error(RowError(None, "", exc.message))
@@ -285,35 +292,72 @@ def _run_pass(
     return report
 
 
-def _insert(valid, report: ImportReport, *, by, now: datetime, affected: _Affected | None) -> None:
-    """Store a chunk's valid rows, skipping punches already stored (same person, same second)."""
+def _store_spooled(
+    spool: IO[bytes], report: ImportReport, *, by, on_chunk: Callable[[int], None], affected
+) -> None:
+    """Insert the punches the check pass wrote to `spool`, chunk by chunk (the file is not
+    parsed twice)."""
+    spool.seek(0)
+    user = getattr(by, "user", by)
+    now = clock.now()
+    done = 0
+    while True:
+        try:
+            punches = pickle.load(spool)  # noqa: S301 - our own temporary file
+        except EOFError:
+            break
+        _insert(punches, report, by=user, now=now, affected=affected)
+        done += len(punches)
+        on_chunk(done)
+
+
+def _insert(
+    punches: list[tuple[int, datetime, str]],
+    report: ImportReport,
+    *,
+    by,
+    now: datetime,
+    affected: _Affected | None,
+) -> None:
+    """Store a chunk of (person id, time, device), skipping punches already stored (same
+    person, same second)."""
     existing = set(
         Punch.objects.filter(
-            person_id__in={pk for pk, _row in valid}, at__in={row.at for _pk, row in valid}
+            person_id__in={pk for pk, _at, _device in punches},
+            at__in={at for _pk, at, _device in punches},
         ).values_list("person_id", "at")
     )
-    new: list[Punch] = []
-    for person_id, row in valid:
-        key = (person_id, row.at)
+    ops = connection_for(Punch).ops
+    created_at = ops.adapt_datetimefield_value(now)
+    created_by = by.pk if getattr(by, "pk", None) else None
+    new: list[tuple] = []
+    for person_id, at, device in punches:
+        key = (person_id, at)
         if key in existing:
             report.duplicates += 1
             continue
         existing.add(key)  # the same punch twice in the file
         new.append(
-            Punch(
-                person_id=person_id,
-                at=row.at,
-                source=Punch.Source.IMPORT,
-                device=row.device,
-                idempotency_key=import_key(row.at),
-                created_at=now,
-                created_by=by if getattr(by, "pk", None) else None,
+            (
+                person_id,
+                ops.adapt_datetimefield_value(at),
+                Punch.Source.IMPORT.value,
+                device,
+                import_key(at),
+                created_at,
+                created_by,
             )
         )
         if affected is not None:
-            affected.add(person_id, row.at.date())  # row.at is in the company's time zone
-    with transaction.atomic():
-        Punch.objects.bulk_create(new, batch_size=CHUNK, ignore_conflicts=True)
+            affected.add(person_id, at.date())  # `at` is in the company's time zone
+    # Like bulk_create(ignore_conflicts=True): a punch whose key is already stored is skipped.
+    insert_rows(
+        Punch,
+        ["person", "at", "source", "device", "idempotency_key", "created_at", "created_by"],
+        new,
+        constants={"user_agent": "''", "flagged": "FALSE", "flag_reason": "''"},
+        on_conflict="ON CONFLICT DO NOTHING",
+    )
     report.imported += len(new)
 
 
@@ -334,19 +378,31 @@ def import_punches(source: Any, *, by: Any, import_valid_rows: bool, job=None) -
     _require_importer(by)
     progress = _Progress(job, estimate_rows(source))
     affected = _Affected()
-    store_share = (0.0, 0.9)
-    if not import_valid_rows:
-        checked = _run_pass(source, by=by, store=False, on_chunk=lambda n: progress.at(0, 0.4, n))
-        if checked.error_count:
-            return checked
-        store_share = (0.4, 0.9)
-    report = _run_pass(
-        source,
-        by=by,
-        store=True,
-        affected=affected,
-        on_chunk=lambda n: progress.at(*store_share, n),
-    )
+    if import_valid_rows:
+        report = _run_pass(
+            source,
+            by=by,
+            store=True,
+            affected=affected,
+            on_chunk=lambda n: progress.at(0, 0.9, n),
+        )
+    else:
+        # Check every row first, keeping the valid punches in a temporary file; store them only
+        # when the whole file is clean.
+        with tempfile.TemporaryFile() as spool:
+            report = _run_pass(
+                source, by=by, store=False, spool=spool, on_chunk=lambda n: progress.at(0, 0.5, n)
+            )
+            if report.error_count:
+                return report
+            expected = max(report.valid, 1)
+            _store_spooled(
+                spool,
+                report,
+                by=by,
+                affected=affected,
+                on_chunk=lambda n: progress.at(0.5, 0.9, int(progress.expected * n / expected)),
+            )
     report.stored = report.imported > 0
     people: set[int] = set()
     months = sorted(affected.months.items())
