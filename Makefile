@@ -1,5 +1,5 @@
 # crewdesk developer commands. `make run` starts the app, `make test` is what CI runs.
-.PHONY: run test lint messages uv sync bench-attendance
+.PHONY: run test lint messages uv sync bench-attendance bench-board
 
 export UV_PYTHON_DOWNLOADS := never
 
@@ -35,3 +35,9 @@ messages: sync
 # CREATEDB). BENCH_ARGS="--staff 500 --punches 10000" for a quick run.
 bench-attendance: sync
 	$(UV) run --locked python bench/attendance.py $(BENCH_ARGS)
+
+# The dispatcher board with 10,000 open orders (issue 4, benchmark c): median and p95 server time
+# and SQL queries per request, on a fresh SQLite database; DATABASE_URL=postgres://... runs it on
+# PostgreSQL (needs CREATEDB). BENCH_ARGS="--orders 2000 --requests 20" for a quick run.
+bench-board: sync
+	$(UV) run --locked python bench/workorders_board.py $(BENCH_ARGS)

@@ -6,6 +6,7 @@ appointment table, and his daily event record (WO-12)."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
     CharField,
@@ -279,6 +280,21 @@ def board_orders(user, filters: dict, *, now: datetime) -> QuerySet[Order]:
     return qs.order_by("sla_rank", F("next_due_at").asc(nulls_last=True), "-created_at", "-pk")
 
 
+def board_page(user, filters: dict, *, now: datetime, number, per_page: int = 50) -> Page:
+    """One page of the board in four queries whatever the number of orders: the count, the
+    page's ids (a narrow sort, cheap even 10,000 rows deep), those rows with their unit,
+    customer and engineer, and their breach counts."""
+    ids = board_orders(user, filters, now=now).values_list("pk", flat=True)
+    page = Paginator(ids, per_page).get_page(number)
+    wanted = list(page.object_list)
+    rows = with_sla(Order.objects.filter(pk__in=wanted), now).select_related(
+        "unit", "customer", "engineer"
+    )
+    by_pk = {order.pk: order for order in rows}
+    page.object_list = attach_board_facts([by_pk[pk] for pk in wanted if pk in by_pk])
+    return page
+
+
 def attach_board_facts(orders: list[Order]) -> list[Order]:
     """Per row on a page: the first running clock and the number of breaches (one query)."""
     counts = dict(
@@ -297,7 +313,13 @@ def attach_board_facts(orders: list[Order]) -> list[Order]:
 def stations_for_board(user) -> QuerySet[OrgUnit]:
     from people.queries import units_for
 
-    return units_for(user).filter(kind=OrgUnit.Kind.STATION).order_by("path")
+    return (
+        units_for(user)
+        .filter(kind=OrgUnit.Kind.STATION)
+        .select_related(None)
+        .only("pk", "name", "path")
+        .order_by("path")
+    )
 
 
 # --- suggestions for a dispatch ------------------------------------------------------------------

@@ -6,7 +6,6 @@ from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,13 +28,12 @@ from workorders.forms import (
     OrderForm,
     StepForm,
 )
-from workorders.models import CauseClass, Kind, Order, State
+from workorders.models import CauseClass, FaultClass, Kind, Order, State, SupportKind
 from workorders.queries import (
     ORDER_TAKERS,
     access_order,
     appointment_table,
-    attach_board_facts,
-    board_orders,
+    board_page,
     can_dispatch,
     can_take_orders,
     customers_matching,
@@ -53,6 +51,7 @@ from workorders.services import create_order, dispatch_order
 from workorders.steps import take_named_step
 
 BOARD_PAGE_SIZE = 50
+LABELLED = {"kind": Kind, "fault_class": FaultClass, "support_kind": SupportKind, "state": State}
 
 STEP_BUTTONS = {
     "contact": gettext_lazy("Log call"),
@@ -156,20 +155,29 @@ def board(request):
     now = clock.now()
     form = BoardFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(board_orders(request.user, filters, now=now), BOARD_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = board_page(
+        request.user, filters, now=now, number=request.GET.get("page"), per_page=BOARD_PAGE_SIZE
     )
-    page.object_list = attach_board_facts(list(page.object_list))
+    # get_FOO_display hashes its lazy choices on every call: label each row from plain dicts.
+    labels = {f: {k: str(v) for k, v in c.choices} for f, c in LABELLED.items()}
     for order in page.object_list:
         order.clock_label = CLOCK_LABELS[order.clock.name] if order.clock else ""
+        for name, by_value in labels.items():
+            setattr(order, f"{name}_label", by_value.get(getattr(order, name), ""))
     context = {
         "page": page,
         "form": form,
         "now": now,
-        "clock_labels": CLOCK_LABELS,
-        "can_take_orders": can_take_orders(request.user),
     }
-    template = "workorders/_board_rows.html" if _is_htmx(request) else "workorders/board.html"
+    if _is_htmx(request):  # the 10-second refresh: the rows only
+        template = "workorders/_board_rows.html"
+    else:
+        template = "workorders/board.html"
+        context |= {
+            "filters": {name: form.data.get(name, "") for name in form.fields},
+            "stations": list(form.fields["station"].queryset.values_list("pk", "name")),
+            "can_take_orders": can_take_orders(request.user),
+        }
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
