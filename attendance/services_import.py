@@ -20,10 +20,11 @@ Decisions:
 import pickle
 import re
 import tempfile
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
@@ -59,6 +60,7 @@ CHUNK = 2000  # rows checked and inserted together: one lookup query and one ins
 MAX_ERRORS_SHOWN = 500  # errors kept in the report; the count covers all of them
 UPLOAD_DIR = "imports"
 UPLOAD_SUFFIXES = (".csv", ".txt", ".xlsx")
+UPLOAD_KEEP = timedelta(days=7)  # an upload checked but never imported is removed after this
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # ~1.5 million CSV rows; bigger exports are split by month
 _UPLOAD_NAME = re.compile(rf"^{UPLOAD_DIR}/[0-9a-f]{{32}}\.(csv|txt|xlsx)$")
 
@@ -460,10 +462,19 @@ def store_upload(upload) -> str:
     name = f"{UPLOAD_DIR}/{uuid.uuid4().hex}{suffix}"
     path = Path(settings.MEDIA_ROOT) / name
     path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_uploads(path.parent)
     with open(path, "wb") as out:
         for block in upload.chunks():
             out.write(block)
     return name
+
+
+def _remove_stale_uploads(folder: Path) -> None:
+    """Uploads hold personal data: one checked but never imported goes after UPLOAD_KEEP."""
+    oldest = time.time() - UPLOAD_KEEP.total_seconds()
+    for stale in folder.iterdir():
+        if _UPLOAD_NAME.match(f"{UPLOAD_DIR}/{stale.name}") and stale.stat().st_mtime < oldest:
+            stale.unlink(missing_ok=True)
 
 
 def upload_path(name: str) -> Path:

@@ -361,3 +361,63 @@ def test_the_affected_days_are_judged_again(org, tmp_path):
     assert report.days_judged == 3 and report.people == 1
     assert DayJudgement.objects.filter(person=org.engineer_a).count() == 3
     assert not DayJudgement.objects.filter(person=org.engineer_b).exists()
+
+
+@pytest.mark.django_db
+def test_an_uploaded_stream_imports_like_a_path(org, tmp_path):
+    import io
+
+    path = write_xlsx(
+        tmp_path, [["工号", "打卡时间"], [org.engineer_a.staff_no, "2026-11-03 08:29"]]
+    )
+    stream = io.BytesIO(path.read_bytes())
+    report = import_punches(stream, by=org.hr.user, import_valid_rows=False)
+    assert (report.imported, report.error_count) == (1, 0)
+
+
+@pytest.mark.django_db
+def test_an_import_job_reports_progress_to_the_end(org, tmp_path, settings):
+    from core.jobs import run_job_now
+    from core.models import Job
+
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "imports").mkdir()
+    name = "imports/" + "a" * 32 + ".csv"
+    (tmp_path / name).write_text(staff_csv(org, f"{org.engineer_a.staff_no},,2026-11-03,08:29"))
+    job = run_job_now("attendance.import", {"file": name, "filename": "x.csv"}, by=org.hr.user)
+    assert job.status == Job.Status.DONE and job.progress == job.total > 0
+    assert job.result["imported"] == 1
+    assert not (tmp_path / name).exists()  # stored: the upload with its personal data is gone
+    entry = AuditEntry.objects.get(action="attendance.import.done")
+    assert entry.object_id == str(job.pk) and entry.data["file"] == "x.csv"
+
+
+@pytest.mark.django_db
+def test_a_recompute_job_judges_the_days_with_progress(org):
+    from core.jobs import run_job_now
+
+    Punch.objects.create(person=org.engineer_a, at=at(DAY, "08:45"), source="app", created_at=NOW)
+    ids = [org.engineer_a.pk, org.engineer_b.pk]
+    job = run_job_now(
+        "attendance.recompute",
+        {"person_ids": ids, "start": "2026-11-02", "end": "2026-11-06"},
+        by=org.hr.user,
+    )
+    assert job.status == "done" and job.result == {"people": 2, "days_judged": 10}
+    assert (job.progress, job.total) == (2, 2)
+    assert DayJudgement.objects.get(person=org.engineer_a, date=DAY).status == "late"
+
+
+def test_stale_uploads_are_removed_when_a_new_one_arrives(tmp_path, settings):
+    import os
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from attendance.services_import import store_upload
+
+    settings.MEDIA_ROOT = tmp_path
+    first = store_upload(SimpleUploadedFile("a.csv", b"x"))
+    old = (NOW.timestamp() - 8 * 24 * 3600,) * 2
+    os.utime(tmp_path / first, old)
+    second = store_upload(SimpleUploadedFile("b.csv", b"y"))
+    assert not (tmp_path / first).exists() and (tmp_path / second).exists()
