@@ -189,31 +189,33 @@ def registration_for(user, order: Order) -> dict:
 # --- SLA colour and running clocks ---------------------------------------------------------------
 
 
-def overdue_q(now: datetime) -> Q:
-    """An open order with a clock that has run out: a deadline passed and its step not done."""
+def due_by_q(limit: datetime) -> Q:
+    """An order with a running SLA clock due by `limit`: a deadline whose step is not done.
+    (The WO-05 chain runs only while the contact clock has run out, so the contact covers it;
+    next_due_at is the sweep's wake-up time and may lag a step just taken, so it is not used.)"""
     return (
-        Q(next_due_at__lte=now)
-        | Q(contact_due_at__lte=now, contacted_at__isnull=True, arrived_at__isnull=True)
-        | Q(on_site_due_at__lte=now, arrived_at__isnull=True)
-        | Q(complete_due_at__lte=now, resolved_at__isnull=True)
+        Q(contact_due_at__lte=limit, contacted_at__isnull=True, arrived_at__isnull=True)
+        | Q(on_site_due_at__lte=limit, arrived_at__isnull=True)
+        | Q(complete_due_at__lte=limit, resolved_at__isnull=True)
     )
 
 
 def with_sla(qs: QuerySet[Order], now: datetime) -> QuerySet[Order]:
     """Annotate `sla` (red / amber / green, "" when closed) and `sla_rank` for sorting."""
     is_open = Q(state__in=OPEN_STATES)
+    red, amber = due_by_q(now), due_by_q(now + AMBER_WITHIN)
     return qs.annotate(
         sla=Case(
             When(~is_open, then=Value("")),
-            When(overdue_q(now), then=Value("red")),
-            When(next_due_at__lte=now + AMBER_WITHIN, then=Value("amber")),
+            When(red, then=Value("red")),
+            When(amber, then=Value("amber")),
             default=Value("green"),
             output_field=CharField(),
         ),
         sla_rank=Case(
             When(~is_open, then=Value(3)),
-            When(overdue_q(now), then=Value(0)),
-            When(next_due_at__lte=now + AMBER_WITHIN, then=Value(1)),
+            When(red, then=Value(0)),
+            When(amber, then=Value(1)),
             default=Value(2),
             output_field=IntegerField(),
         ),
@@ -238,7 +240,7 @@ def running_clocks(order: Order) -> list[Clock]:
         clocks.append(Clock("on_site", "WO-02", order.on_site_due_at))
     if order.complete_due_at and order.resolved_at is None:
         clocks.append(Clock("complete", rules.complete_rule(order.kind), order.complete_due_at))
-    if order.chain_due_at:
+    if order.chain_due_at and order.contacted_at is None:
         clocks.append(Clock("chain", "WO-05", order.chain_due_at))
     return sorted(clocks, key=lambda c: c.due)
 

@@ -316,7 +316,7 @@ def _deadline_rows(order: Order) -> list[dict]:
         ),
         ("on_site", "WO-02", order.on_site_due_at, order.arrived_at),
         ("complete", rules.complete_rule(order.kind), order.complete_due_at, order.resolved_at),
-        ("chain", "WO-05", order.chain_due_at, None),
+        ("chain", "WO-05", order.chain_due_at, order.contacted_at),
         ("follow_up", "WO-11", order.follow_up_due, order.followed_up_at),
     ]
     rows = []
@@ -475,6 +475,7 @@ def _appointment_days(person, today: date) -> list[tuple[date, list]]:
 def _card_context(now: datetime) -> dict:
     soon = timezone.localtime(now).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     return {
+        "now": now,  # countdowns count on the server's clock (countdown.js)
         "clock_labels": CLOCK_LABELS,
         "default_start": soon,
         "default_end": soon + timedelta(hours=1),
