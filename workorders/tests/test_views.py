@@ -514,3 +514,22 @@ def test_a_new_customer_is_found_by_phone_digits(client, staff):
         reverse("workorders:customer-search"), {"customer_q": "0000111"}
     )
     assert "李四" in response.text and "139****1111" in response.text
+
+
+# --- admin --------------------------------------------------------------------------------------
+
+
+def test_the_admin_shows_orders_read_only(client, staff, now, django_user_model):
+    order = dispatched(staff)
+    services.sweep_order(order.pk, now=at(10))
+    admin = django_user_model.objects.create_superuser("root", password="pass-word-1")
+    client.force_login(admin)
+    for url in [
+        "/admin/workorders/order/",
+        f"/admin/workorders/order/{order.pk}/change/",
+        "/admin/workorders/orderevent/",
+        "/admin/workorders/breach/",
+        "/admin/workorders/appointment/",
+    ]:
+        assert client.get(url).status_code == 200, url
+    assert client.get("/admin/workorders/order/add/").status_code == 403
