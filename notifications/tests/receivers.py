@@ -8,6 +8,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import socket
 import threading
 import time
@@ -173,6 +174,7 @@ class SmtpReceiver:
         self.envelopes: list[tuple[str, list[str]]] = []
         self._lock = threading.Lock()
         self.port = free_port()
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
         self.controller.start()
 
