@@ -195,7 +195,11 @@ def send_delivery(delivery_id: int) -> Delivery | None:
     if not claimed:
         return None
     error = ""
+    # A channel switched off since (a robot removed from its group) is not tried again.
+    give_up = delivery.channel is not None and not delivery.channel.active
     try:
+        if give_up:
+            raise channels.DeliveryError("the channel has been deactivated")
         _transmit(delivery, now)
     except channels.DeliveryError as exc:
         error = str(exc)
@@ -210,7 +214,7 @@ def send_delivery(delivery_id: int) -> Delivery | None:
         delivery.last_error = ""
     else:
         delivery.last_error = error[:2000]
-        delivery.next_try_at = rules.next_try(done, attempt, RETRY)
+        delivery.next_try_at = None if give_up else rules.next_try(done, attempt, RETRY)
         if delivery.next_try_at is None:
             delivery.status = Delivery.Status.FAILED
     Delivery.objects.filter(pk=delivery.pk, attempts=attempt).update(

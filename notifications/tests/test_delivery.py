@@ -14,7 +14,7 @@ from conftest import PASSWORD
 from core.models import AuditEntry
 from notifications import services, tasks
 from notifications.models import Channel, Delivery, DeliveryRule, Notification
-from notifications.tests.receivers import SmtpReceiver, WebhookReceiver, body_text
+from notifications.tests.receivers import SmtpReceiver, WebhookReceiver, body_text, free_port
 from people.tests.factories import UserFactory
 from workorders import services as wo_services
 from workorders.tests.factories import repair_order
@@ -278,7 +278,7 @@ def test_an_attempt_whose_worker_died_is_taken_up_by_the_sweep(
 
 def test_an_unreachable_mail_server_is_logged_and_retried(setup, settings, clock_at):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1  # nothing listens on port 1
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens
     delivery = chain_notice(setup, unit=setup.station_a).deliveries.get(channel=setup.mailbox)
     result = services.send_delivery(delivery.pk)
     assert result.status == "pending" and "ConnectionRefusedError" in result.last_error
@@ -368,3 +368,13 @@ def test_a_rule_needs_a_channel_or_the_recipients_mail(org):
     with pytest.raises(ValidationError):
         DeliveryRule(unit=org.station_a).full_clean()
     DeliveryRule(unit=org.station_a, to_recipient_email=True).full_clean()
+
+
+def test_a_delivery_to_a_channel_switched_off_since_fails_at_once(setup, robots, clock_at):
+    delivery = chain_notice(setup, unit=setup.station_a).deliveries.get(channel=setup.ding)
+    Channel.objects.filter(pk=setup.ding.pk).update(active=False)
+    result = services.send_delivery(delivery.pk)
+    delivery.refresh_from_db()
+    assert (result.status, delivery.status, delivery.attempts) == ("failed", "failed", 1)
+    assert delivery.last_error == "the channel has been deactivated"
+    assert not robots.posts
