@@ -169,13 +169,13 @@ unset DATABASE_URL REDIS_URL CREWDESK_HUEY_IMMEDIATE CREWDESK_SECRET_KEY CREWDES
 
 summaries=()
 run_suite() {
-    local name=$1
-    shift
+    local name=$1 marks=$2
+    shift 2
     banner "pytest on $name"
     local start=$SECONDS
     local code=0
     env "$@" CREWDESK_VAR_DIR="$VAR_ROOT/$name" "${UV[@]}" run --locked pytest -q \
-        --junitxml="$VAR_ROOT/$name.xml" "${PYTEST_ARGS[@]}" || code=$?
+        --junitxml="$VAR_ROOT/$name.xml" -m "$marks" "${PYTEST_ARGS[@]}" || code=$?
     local counts="no report"
     if [[ -f $VAR_ROOT/$name.xml ]]; then
         counts=$(python3 "$JUNIT_COUNTS" "$VAR_ROOT/$name.xml")
@@ -202,8 +202,10 @@ print(f"{tests - failed - skipped} passed, {failed} failed, {skipped} skipped")
 PY
 
 PYTEST_ARGS=("$@")
-run_suite sqlite
-run_suite postgresql DATABASE_URL="$CREWDESK_TEST_POSTGRES_URL"
+# The end-to-end tests (marker e2e) start their own processes and databases (SQLite, and
+# PostgreSQL + Redis), whatever database the suite runs on: they run once, in the first pass.
+run_suite sqlite ""
+run_suite postgresql "not e2e" DATABASE_URL="$CREWDESK_TEST_POSTGRES_URL"
 
 banner "summary"
 printf '%s\n' "${summaries[@]}"

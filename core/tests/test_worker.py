@@ -22,6 +22,9 @@ from pathlib import Path
 
 import pytest
 
+# Real processes with their own databases: run once per `make test` (see scripts/test.sh).
+pytestmark = pytest.mark.e2e
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 60  # seconds; a cold start on a busy 2-core machine takes a few
 
