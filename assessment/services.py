@@ -38,8 +38,7 @@ DECIDERS = {Role.OPS_MANAGER, Role.HR_ADMIN}
 MANUAL_RULES = ("KPI-05", "BEH-03", "KPI-06", "BEH-01")
 # KPI-12 counts breaches of client rules; attendance fines are the employer's own matter.
 ATTENDANCE_RULES = ("ATT-04", "ATT-05", "ATT-06")
-# Facts the generator owns: an entry whose fact is gone is withdrawn on the next run.
-GENERATED_SOURCES = (Entry.Source.BREACH, Entry.Source.ATTENDANCE)
+MANUAL_FACT = "manual:"
 
 
 @dataclass(frozen=True)
@@ -189,8 +188,11 @@ def generate_entries(month: date, *, person_ids: Iterable[int] | None = None) ->
     person_ids = list(person_ids) if person_ids is not None else None
     book = PolicyBook()
     facts = [fact for source in FACT_SOURCES for fact in source(month, person_ids, book)]
-    existing = Entry.objects.select_for_update().filter(
-        month=month, source__in=[*GENERATED_SOURCES, Entry.Source.CALLBACK, Entry.Source.COMPLAINT]
+    # Findings by hand (fact "manual:…") are the assessment group's; the generator leaves them.
+    existing = (
+        Entry.objects.select_for_update()
+        .filter(month=month)
+        .exclude(fact_key__startswith=MANUAL_FACT)
     )
     if person_ids is not None:
         existing = existing.filter(person_id__in=person_ids)
@@ -298,7 +300,7 @@ def add_manual_entry(
         points=points,
         fine=fine,
         source=source,
-        fact_key=f"manual:{uuid.uuid4()}",
+        fact_key=f"{MANUAL_FACT}{uuid.uuid4()}",
         evidence={"text": evidence_text},
         created_at=clock.now(),
         created_by=_user(by),
@@ -399,18 +401,26 @@ def decide_objection(objection: Objection, *, by: Any, upheld: bool, reason: str
 @transaction.atomic
 def evaluate_thresholds(month: date, *, person_ids: Iterable[int] | None = None) -> int:
     """Propose the decisions the month's entries trigger, linked to the entries behind them;
-    returns how many were proposed. A decision already proposed, confirmed or rejected for the
-    person, month and rule is not proposed again (its entry links are brought up to date)."""
+    returns how many were proposed. Idempotent: one decision per person, month and rule. A
+    proposed decision whose threshold is no longer crossed (an entry withdrawn on objection) is
+    dropped, and proposed again if the threshold is crossed again; one decided by HR or the
+    operations manager stays as it is."""
     month = first_of_month(month)
     policy_book = PolicyBook()
+    scope = set(_people_of_month(month, person_ids))
     window_start = previous_months(month, 12)[0]  # wide enough for any window policy
-    entries = Entry.objects.filter(
-        month__gte=window_start, month__lte=month, person_id__in=_people_of_month(month, person_ids)
-    ).exclude(state=Entry.State.WITHDRAWN)
-    by_person: dict[int, list[Entry]] = {}
-    for entry in entries.order_by("person_id", "month", "pk"):
-        by_person.setdefault(entry.person_id, []).append(entry)
-    people = Person.objects.in_bulk(list(by_person))
+    by_person: dict[int, list[Entry]] = {pk: [] for pk in scope}
+    for entry in (
+        Entry.objects.filter(month__gte=window_start, month__lte=month, person_id__in=scope)
+        .exclude(state=Entry.State.WITHDRAWN)
+        .order_by("person_id", "month", "pk")
+    ):
+        by_person[entry.person_id].append(entry)
+    existing = {
+        (d.person_id, d.rule_id): d
+        for d in Decision.objects.select_for_update().filter(month=month, person_id__in=scope)
+    }
+    people = Person.objects.in_bulk(list(scope))
     proposed = 0
     for person_id, rows in by_person.items():
         person = people[person_id]
@@ -422,42 +432,72 @@ def evaluate_thresholds(month: date, *, person_ids: Iterable[int] | None = None)
             )
         this_month = [e for e in rows if e.month == month]
         window = set(previous_months(month, policy.window_months))
+        crossed = set()
         for found in threshold_decisions(
             month,
             points_by_month=points_by_month,
-            violations=sum(1 for e in this_month if e.rule_id == "BEH-01"),
+            violations=sum(1 for e in this_month if e.rule_id == "BEH-01"),  # BEH-01 → BEH-02
             rule_breaches=sum(1 for e in this_month if e.rule_id not in ATTENDANCE_RULES),
             vendor_engineer=person.employment_type == EmploymentType.OUTSOURCED,
             policy=policy,
         ):
+            crossed.add(found.rule_id)
             basis = {
                 "KPI-08": [e for e in this_month if e.points],
                 "KPI-09": [e for e in rows if e.points and e.month in window],
                 "BEH-02": [e for e in this_month if e.rule_id == "BEH-01"],
                 "KPI-12": [e for e in this_month if e.rule_id not in ATTENDANCE_RULES],
             }[found.rule_id]
-            decision, created = Decision.objects.get_or_create(
-                person=person,
-                month=month,
-                rule_id=found.rule_id,
-                defaults={"kind": found.kind, "basis": found.basis, "created_at": clock.now()},
-            )
-            decision.entries.add(*basis)
-            if created:
-                audit.record(
-                    decision,
-                    "assessment.decision.proposed",
-                    data={"basis": found.basis, "entries": [e.pk for e in basis]},
+            decision = existing.get((person_id, found.rule_id))
+            if decision is None:
+                decision = Decision.objects.create(
+                    person=person,
+                    month=month,
+                    rule_id=found.rule_id,
+                    kind=found.kind,
+                    basis=found.basis,
+                    created_at=clock.now(),
                 )
-                proposed += 1
+            elif dropped_by_system(decision):
+                decision.state, decision.basis, decision.note = (
+                    Decision.State.PROPOSED,
+                    found.basis,
+                    "",
+                )
+                decision.confirmed_at = None
+                decision.save(update_fields=["state", "basis", "note", "confirmed_at"])
+            else:
+                decision.entries.add(*basis)
+                continue
+            decision.entries.add(*basis)
+            audit.record(
+                decision,
+                "assessment.decision.proposed",
+                data={"basis": found.basis, "entries": [e.pk for e in basis]},
+            )
+            proposed += 1
+        for (owner, rule_id), decision in existing.items():
+            if owner != person_id or rule_id in crossed:
+                continue
+            if decision.state == Decision.State.PROPOSED:
+                decision.state = Decision.State.REJECTED
+                decision.confirmed_at = clock.now()
+                decision.note = _("The threshold is no longer crossed.")
+                decision.save(update_fields=["state", "confirmed_at", "note"])
+                audit.record(decision, "assessment.decision.dropped")
     return proposed
 
 
-def _people_of_month(month: date, person_ids: Iterable[int] | None):
-    people = Entry.objects.filter(month=month).values("person_id")
+def dropped_by_system(decision: Decision) -> bool:
+    """Rejected with nobody deciding: the threshold was no longer crossed at a re-evaluation."""
+    return decision.state == Decision.State.REJECTED and decision.confirmed_by_id is None
+
+
+def _people_of_month(month: date, person_ids: Iterable[int] | None) -> list[int]:
+    people = Entry.objects.filter(month=month)
     if person_ids is not None:
         people = people.filter(person_id__in=list(person_ids))
-    return people
+    return list(people.order_by().values_list("person_id", flat=True).distinct())
 
 
 DECISION_TITLES = {

@@ -568,3 +568,40 @@ def test_a_rejected_decision_gives_a_reason_and_is_not_proposed_again(org, separ
 
     assert decisions() == [("KPI-08", NOV, "separation", "rejected")]
     assert actions(separation)[-1] == "assessment.decision.rejected"
+
+
+def test_generating_leaves_findings_by_hand_alone(org, now):
+    entries = [finding(org, rule) for rule in ("KPI-05", "KPI-06", "BEH-01", "BEH-03")]
+
+    assert services.generate_entries(NOV) == 0
+
+    assert {e.state for e in Entry.objects.filter(pk__in=[e.pk for e in entries])} == {
+        Entry.State.PROPOSED
+    }
+
+
+def test_a_proposed_decision_is_dropped_when_its_entries_no_longer_cross(org, now):
+    finding(org, "KPI-06")
+    contested = finding(org, "KPI-06")
+    services.evaluate_thresholds(NOV)
+    objection = services.file_objection(contested, by=org.engineer_a, text="not my fault")
+    services.decide_objection(objection, by=org.ops, upheld=False, reason="customer withdrew")
+
+    assert services.evaluate_thresholds(NOV) == 0
+    assert decisions() == [("KPI-08", NOV, "separation", "rejected")]
+    decision = Decision.objects.get()
+    assert actions(decision) == ["assessment.decision.proposed", "assessment.decision.dropped"]
+
+    finding(org, "KPI-06")
+    assert services.evaluate_thresholds(NOV) == 1
+    assert decisions() == [("KPI-08", NOV, "separation", "proposed")]
+
+
+def test_a_confirmed_decision_stays_when_an_entry_is_withdrawn_later(org, separation):
+    services.confirm_decision(separation, by=org.hr)
+    Entry.objects.update(state=Entry.State.WITHDRAWN)
+
+    services.evaluate_thresholds(NOV)
+
+    separation.refresh_from_db()
+    assert separation.state == Decision.State.CONFIRMED
