@@ -475,6 +475,7 @@ def evaluate_thresholds(month: date, *, person_ids: Iterable[int] | None = None)
                 "assessment.decision.proposed",
                 data={"basis": found.basis, "entries": [e.pk for e in basis]},
             )
+            _notify_deciders(decision)
             proposed += 1
         for (owner, rule_id), decision in existing.items():
             if owner != person_id or rule_id in crossed:
@@ -549,6 +550,28 @@ def _claim_proposed(decision: Decision) -> Decision:
     if decision.state != Decision.State.PROPOSED:
         raise DomainError(_("Only a proposed decision can be decided."), field="state")
     return decision
+
+
+PROPOSED_TITLE = gettext_lazy("{name}: {rule} crossed in {month}; a decision awaits confirmation")
+
+
+def _notify_deciders(decision: Decision) -> None:
+    """HR and the operations manager learn of a proposed decision they are to confirm."""
+    from notifications.services import notify
+
+    person = decision.person
+    for decider in Person.objects.filter(role__in=DECIDERS, active=True).exclude(pk=person.pk):
+        notify(
+            decider,
+            event="assessment.decision.proposed",
+            title=PROPOSED_TITLE,
+            params={
+                "name": person.name,
+                "rule": decision.rule_id,
+                "month": f"{decision.month:%Y-%m}",
+            },
+            unit=person.unit,
+        )
 
 
 def _notify_decision(decision: Decision) -> None:
