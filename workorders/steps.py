@@ -28,14 +28,11 @@ def take_named_step(
     """Take `step` on the order. Errors are DomainErrors naming the input at fault ("state"
     when the step is not allowed now, e.g. "arrive" before "contact")."""
     note = note or ""
-    if step == "contact":
-        if not outcome:
-            services._check_step(order, "contact")
-            raise DomainError(_("Say how the call went."), field="outcome")
-        return services.log_contact(order, by=by, outcome=outcome, note=note)
+    if step == "contact":  # the service refuses a wrong state first, then a missing outcome
+        return services.log_contact(order, by=by, outcome=outcome or "", note=note)
     if step == "appoint":
         if start is None or end is None:
-            services._check_step(order, "appoint")
+            services._check_step(order, "appoint")  # a wrong state is the clearer error
             raise DomainError(
                 _("Give the start and the end of the appointment."),
                 field="start" if start is None else "end",

@@ -313,3 +313,20 @@ def test_his_orders_include_a_closed_one_until_the_follow_up(staff, now):
 )
 def test_the_next_step_on_the_phone(kind, state, step):
     assert queries.next_step(Order(kind=kind, state=state)) == step
+
+
+def test_the_api_list_takes_the_same_queries_for_2_or_30_orders(client, staff, now):
+    from core.services import create_api_token
+
+    token = create_api_token(staff.engineer_a.user, name="t")[1]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    for _ in range(2):
+        dispatched(staff)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/api/orders", **headers).json()["count"] == 2
+    for _ in range(28):
+        dispatched(staff)
+    with CaptureQueriesContext(connection) as many:
+        body = client.get("/api/orders", **headers).json()
+    assert body["count"] == 30 and body["items"][0]["customer_phone"] == "135****1203"
+    assert len(many) == len(few)
