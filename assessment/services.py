@@ -369,8 +369,11 @@ def decide_objection(objection: Objection, *, by: Any, upheld: bool, reason: str
     """KPI-11: the assessment group upholds the entry or withdraws it, giving a reason."""
     decider = _require_role(by, ASSESSORS, _("Only the assessment group decides objections."))
     objection = Objection.objects.select_for_update().select_related("entry").get(pk=objection.pk)
-    if objection.decision or objection.entry.state != Entry.State.OBJECTED:
+    if objection.decision:
         raise DomainError(_("This objection has been decided."), field="decision")
+    if objection.entry.state != Entry.State.OBJECTED:
+        # Its fact disappeared meanwhile and the generator withdrew the entry.
+        raise DomainError(_("This entry is no longer under objection."), field="state")
     if decider.pk == objection.entry.person_id:
         raise DomainError(_("Nobody decides an objection to his own entry."), field="by")
     reason = (reason or "").strip()

@@ -605,3 +605,17 @@ def test_a_confirmed_decision_stays_when_an_entry_is_withdrawn_later(org, separa
 
     separation.refresh_from_db()
     assert separation.state == Decision.State.CONFIRMED
+
+
+def test_KPI_11_an_objection_to_an_entry_whose_fact_is_gone_needs_no_decision(org, now):
+    day = early_leave(org.engineer_a)
+    services.generate_entries(NOV)
+    objection = services.file_objection(Entry.objects.get(), by=org.engineer_a, text="I was ill")
+    day.delete()  # the sick leave was approved afterwards
+    services.generate_entries(NOV)
+
+    with pytest.raises(DomainError) as error:
+        services.decide_objection(objection, by=org.ops, upheld=True, reason="late anyway")
+
+    assert error.value.field == "state"
+    assert Entry.objects.get().state == Entry.State.WITHDRAWN
