@@ -40,7 +40,10 @@ def import_page(request):
             job = run_job_now("attendance.import.check", params, by=request.user)
             spec = job_kind(job.kind)
             context.update(job=job, result=job.result, result_template=spec.result_template)
-    context["recent"] = jobs_for(request.user).filter(kind__in=IMPORT_KINDS)[:10]
+    context["recent"] = [
+        (job, job_kind(job.kind).label)
+        for job in jobs_for(request.user).filter(kind__in=IMPORT_KINDS)[:10]
+    ]
     return render(request, "attendance/import.html", context)
 
 
