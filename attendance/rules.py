@@ -3,10 +3,12 @@ summarising a month into counts, fines and the notice level. Pure: facts and pol
 """
 
 import math
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from core.money import cny
 
@@ -140,6 +142,15 @@ def _windows(
     return [(bounds[i], bounds[i + 1]) for i in range(len(points))]
 
 
+@lru_cache(maxsize=1024)
+def _schedule(key: tuple) -> tuple[tuple, tuple]:
+    """(punch windows, the blocks as ISO texts) of a day's schedule. Memoised: thousands of
+    people share a few schedules a day, so bulk judging computes each once. The key holds each
+    block's times with their time zones, so equal instants in another zone are not confused."""
+    blocks = [(start, end) for start, end, _zones in key]
+    return tuple(_windows(blocks)), tuple((s.isoformat(), e.isoformat()) for s, e in blocks)
+
+
 def judge_day(facts: DayFacts, policy: AttendancePolicy) -> DayResult:
     """The judgement of one day (ATT-01..06, ATT-08, REQ-04, REQ-07, REQ-08). Deterministic and
     independent of the order in which punches arrived."""
@@ -155,7 +166,10 @@ def judge_day(facts: DayFacts, policy: AttendancePolicy) -> DayResult:
             evidence=evidence,
         )
 
-    evidence["schedule"] = [[s.isoformat(), e.isoformat()] for s, e in facts.blocks]
+    windows, schedule = _schedule(
+        tuple((start, end, (start.tzinfo, end.tzinfo)) for start, end in facts.blocks)
+    )
+    evidence["schedule"] = [list(pair) for pair in schedule]
     result = DayResult(status=ON_TIME, workday=True, rule_ids=["ATT-01"], evidence=evidence)
     if facts.proxy_signing and policy.proxy_signing_absent:
         result.status, result.absent_days = ABSENT, Decimal("1")
@@ -181,7 +195,6 @@ def judge_day(facts: DayFacts, policy: AttendancePolicy) -> DayResult:
             _add_rule(result, "REQ-01")
 
     count = len(facts.blocks)
-    windows = _windows(facts.blocks)
     used: dict[str, str] = {}
     required: set[str] = set()
     worked: set[str] = set()
@@ -201,9 +214,9 @@ def judge_day(facts: DayFacts, policy: AttendancePolicy) -> DayResult:
             if half in excused:
                 continue
             required.add(half)
-            inside = [
-                p for p in punches if (low is None or p >= low) and (high is None or p < high)
-            ]
+            # The punches in [low, high): `punches` is sorted, so two bisections find them.
+            first = 0 if low is None else bisect_left(punches, low)
+            inside = punches[first : len(punches) if high is None else bisect_left(punches, high)]
             if not inside:
                 missing.append((kind, half))
                 continue
