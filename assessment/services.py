@@ -26,7 +26,7 @@ from core.errors import DomainError
 from core.money import cny
 from core.policy import PolicyBook
 from people.models import Person
-from people.queries import person_of
+from people.queries import people_for, person_of
 from people.roles import EmploymentType, Role
 
 # KPI-11: who forms the assessment group (records findings, confirms entries, decides objections).
@@ -74,6 +74,14 @@ def _require_role(by: Any, roles: set[str], message: str) -> Person:
     if person is None or person.role not in roles:
         raise DomainError(message, field="by")
     return person
+
+
+def _require_assessor(by: Any, person: Person, message: str) -> Person:
+    """KPI-11: a member of the assessment group, assessing someone he may see (his station)."""
+    assessor = _require_role(by, ASSESSORS, message)
+    if not people_for(_user(by)).filter(pk=person.pk).exists():
+        raise DomainError(_("This person is not in your assessment area."), field="person")
+    return assessor
 
 
 def _user(by: Any) -> Any:
@@ -268,7 +276,7 @@ def add_manual_entry(
 ) -> Entry:
     """A finding of the assessment group (KPI-05 tools/badge/dress, BEH-03 phone off, ...),
     always citing a rule and the evidence it rests on."""
-    _require_role(by, ASSESSORS, _("Only the assessment group records findings."))
+    _require_assessor(by, person, _("Only the assessment group records findings."))
     rule_id = (rule_id or "").strip().upper()
     evidence_text = (evidence_text or "").strip()
     if not rule_id:
@@ -320,7 +328,7 @@ def add_manual_entry(
 @transaction.atomic
 def confirm_entry(entry: Entry, *, by: Any) -> Entry:
     """The assessment group confirms a proposed entry."""
-    _require_role(by, ASSESSORS, _("Only the assessment group confirms entries."))
+    _require_assessor(by, entry.person, _("Only the assessment group confirms entries."))
     entry = Entry.objects.select_for_update().get(pk=entry.pk)
     if entry.state != Entry.State.PROPOSED:
         raise DomainError(_("Only a proposed entry can be confirmed."), field="state")
@@ -367,7 +375,9 @@ def file_objection(entry: Entry, *, by: Any, text: str) -> Objection:
 @transaction.atomic
 def decide_objection(objection: Objection, *, by: Any, upheld: bool, reason: str) -> Objection:
     """KPI-11: the assessment group upholds the entry or withdraws it, giving a reason."""
-    decider = _require_role(by, ASSESSORS, _("Only the assessment group decides objections."))
+    decider = _require_assessor(
+        by, objection.entry.person, _("Only the assessment group decides objections.")
+    )
     objection = Objection.objects.select_for_update().select_related("entry").get(pk=objection.pk)
     if objection.decision:
         raise DomainError(_("This objection has been decided."), field="decision")

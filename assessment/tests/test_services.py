@@ -619,3 +619,14 @@ def test_KPI_11_an_objection_to_an_entry_whose_fact_is_gone_needs_no_decision(or
 
     assert error.value.field == "state"
     assert Entry.objects.get().state == Entry.State.WITHDRAWN
+
+
+def test_a_station_manager_assesses_only_his_station(org, now):
+    with pytest.raises(DomainError) as error:
+        finding(org, "KPI-05", person=org.engineer_b, by=org.manager_a)
+
+    assert error.value.field == "person"
+    assert not Entry.objects.exists()
+    entry = finding(org, "KPI-05", person=org.engineer_b, by=org.ops)
+    with pytest.raises(DomainError):
+        services.confirm_entry(entry, by=org.manager_a)
