@@ -1,0 +1,73 @@
+"""What the assessment operations share: who assesses and decides, months, the policy, states."""
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from assessment.models import Entry, Objection
+from assessment.rules import AssessmentPolicy
+from core import clock
+from core.errors import DomainError
+from core.policy import PolicyBook
+from people.models import Person
+from people.queries import people_for, person_of
+from people.roles import Role
+
+# KPI-11: who forms the assessment group (records findings, confirms entries, decides objections).
+ASSESSORS = {Role.OPS_MANAGER, Role.HR_ADMIN, Role.STATION_MANAGER, Role.STATION_HEAD}
+# KPI-08/09, BEH-02, KPI-12: decisions are confirmed by HR or the operations manager.
+DECIDERS = {Role.OPS_MANAGER, Role.HR_ADMIN}
+# Rules a finding of the assessment group may cite by hand. KPI-06 and BEH-01 stand here until
+# complaints (CB-04) and callbacks (CB-01) are recorded as facts of their own.
+MANUAL_RULES = ("KPI-05", "BEH-03", "KPI-06", "BEH-01")
+# KPI-12 counts breaches of client rules; attendance fines are the employer's own matter.
+ATTENDANCE_RULES = ("ATT-04", "ATT-05", "ATT-06")
+MANUAL_FACT = "manual:"
+
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def last_of_month(month: date) -> date:
+    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
+
+
+def assessment_policy(book: PolicyBook, person: Person, month: date) -> AssessmentPolicy:
+    """The policy in force at the month's end for the company whose rules the person follows."""
+    company_id = person.client_id or person.employer_id
+    return AssessmentPolicy.from_policy(book.policy_for(company_id, on=last_of_month(month)))
+
+
+def require_role(by: Any, roles: set[str], message: str) -> Person:
+    person = person_of(by) if not isinstance(by, Person) else by
+    if person is None or person.role not in roles:
+        raise DomainError(message, field="by")
+    return person
+
+
+def require_assessor(by: Any, person: Person, message: str) -> Person:
+    """KPI-11: a member of the assessment group, assessing someone he may see (his station)."""
+    assessor = require_role(by, ASSESSORS, message)
+    if not people_for(user_of(by)).filter(pk=person.pk).exists():
+        raise DomainError(_("This person is not in your assessment area."), field="person")
+    return assessor
+
+
+def user_of(by: Any) -> Any:
+    return getattr(by, "user", by)
+
+
+def withdrawn_on_objection(entry: Entry) -> bool:
+    return entry.objections.filter(decision=Objection.Outcome.WITHDRAWN).exists()
+
+
+def set_state(entry: Entry, state: str, *, by: Any, note: str = "") -> None:
+    entry.state = state
+    if by is not None:
+        entry.decided_at = clock.now()
+        entry.decided_by = user_of(by)
+    entry.note = note or entry.note
+    entry.save(update_fields=["state", "decided_at", "decided_by", "note"])

@@ -1,0 +1,281 @@
+"""The ledger (RULES §5–7): entries from facts (SLA breaches, attendance fines, later callbacks and
+complaints) and by hand from the assessment group, and their confirmation."""
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessment.models import Entry
+from assessment.rules import breach_consequence, points_consequence
+from assessment.services.common import (
+    MANUAL_FACT,
+    MANUAL_RULES,
+    assessment_policy,
+    first_of_month,
+    last_of_month,
+    require_assessor,
+    set_state,
+    user_of,
+    withdrawn_on_objection,
+)
+from core import audit, clock
+from core.errors import DomainError
+from core.money import cny
+from core.policy import PolicyBook
+from people.models import Person
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A consequence computed from a fact, before it becomes (or matches) an entry."""
+
+    person_id: int
+    rule_id: str
+    points: Decimal
+    fine: Decimal
+    source: str
+    fact_key: str
+    evidence: dict[str, Any]
+
+
+# --- entries from facts -------------------------------------------------------------------------
+
+
+def breach_facts(month: date, person_ids: Iterable[int] | None, book: PolicyBook) -> list[Fact]:
+    """KPI-01..03 and the WO-05 chain fines from the SLA breaches that fell due in the month."""
+    from attendance.queries import month_range
+    from workorders.models import Breach
+
+    low, high = month_range(month)
+    breaches = Breach.objects.filter(
+        due_at__gte=low, due_at__lt=high, person__isnull=False
+    ).select_related("order", "person")
+    if person_ids is not None:
+        breaches = breaches.filter(person_id__in=person_ids)
+    facts = []
+    for breach in breaches:
+        escalated_at = breach.order.escalated_at
+        consequence = breach_consequence(
+            breach.rule_id,
+            breach.kind,
+            # KPI-03: escalated to technical support before the repair clock ran out.
+            escalated=escalated_at is not None and escalated_at <= breach.due_at,
+            amount=breach.amount,
+            policy=assessment_policy(book, breach.person, month),
+        )
+        if consequence is None:
+            continue
+        facts.append(
+            Fact(
+                person_id=breach.person_id,
+                rule_id=consequence.rule_id,
+                points=consequence.points,
+                fine=consequence.fine,
+                source=Entry.Source.BREACH,
+                fact_key=f"breach:{breach.pk}",
+                evidence={
+                    "breach": breach.pk,
+                    "order": breach.order_id,
+                    "order_no": str(breach.order),
+                    "sla_rule": breach.rule_id,
+                    "kind": breach.kind,
+                    "due_at": timezone.localtime(breach.due_at).isoformat(),
+                },
+            )
+        )
+    return facts
+
+
+def attendance_facts(month: date, person_ids: Iterable[int] | None, book: PolicyBook) -> list[Fact]:
+    """ATT-04..06: one fact per fine line of the person's month summary."""
+    from attendance.models import DayJudgement
+    from attendance.queries import month_summaries
+
+    judged = DayJudgement.objects.filter(date__gte=month, date__lte=last_of_month(month)).values(
+        "person_id"
+    )
+    people = Person.objects.filter(pk__in=judged).order_by("pk")
+    if person_ids is not None:
+        people = people.filter(pk__in=person_ids)
+    facts = []
+    for row in month_summaries(people, month, book=book):
+        for line in row.summary.fines:
+            facts.append(
+                Fact(
+                    person_id=row.person.pk,
+                    rule_id=line.rule_id,
+                    points=Decimal("0"),
+                    fine=cny(line.amount),
+                    source=Entry.Source.ATTENDANCE,
+                    fact_key=f"attendance:{row.person.pk}:{month:%Y-%m}:{line.code}",
+                    evidence={
+                        "person": row.person.pk,
+                        "month": f"{month:%Y-%m}",
+                        "code": line.code,
+                        "count": line.count,
+                        "detail": line.detail,
+                    },
+                )
+            )
+    return facts
+
+
+def callback_facts(month: date, person_ids: Iterable[int] | None, book: PolicyBook) -> list[Fact]:
+    """BEH-01 from callback answers (CB-01): no callback records yet; findings come by hand."""
+    return []
+
+
+def complaint_facts(month: date, person_ids: Iterable[int] | None, book: PolicyBook) -> list[Fact]:
+    """KPI-06 from verified complaints (CB-04): no complaint records yet; findings come by hand."""
+    return []
+
+
+FACT_SOURCES = (breach_facts, attendance_facts, callback_facts, complaint_facts)
+
+
+@transaction.atomic
+def generate_entries(month: date, *, person_ids: Iterable[int] | None = None) -> int:
+    """Bring the month's generated entries in line with the facts; returns how many changed.
+
+    A new fact becomes a proposed entry; a fact seen before changes nothing (idempotent). A
+    proposed entry whose amount changed is revised. An entry whose fact disappeared (an absence
+    excused by an approved retroactive leave) is withdrawn unless it was already confirmed or
+    upheld; a withdrawn entry whose fact comes back is proposed again.
+    """
+    month = first_of_month(month)
+    person_ids = list(person_ids) if person_ids is not None else None
+    book = PolicyBook()
+    facts = [fact for source in FACT_SOURCES for fact in source(month, person_ids, book)]
+    # Findings by hand (fact "manual:…") are the assessment group's; the generator leaves them.
+    existing = (
+        Entry.objects.select_for_update()
+        .filter(month=month)
+        .exclude(fact_key__startswith=MANUAL_FACT)
+    )
+    if person_ids is not None:
+        existing = existing.filter(person_id__in=person_ids)
+    by_key = {(e.fact_key, e.rule_id): e for e in existing}
+    now = clock.now()
+    changed = 0
+    seen = set()
+    for fact in facts:
+        key = (fact.fact_key, fact.rule_id)
+        seen.add(key)
+        entry = by_key.get(key)
+        if entry is None:
+            entry = Entry.objects.create(
+                person_id=fact.person_id,
+                month=month,
+                rule_id=fact.rule_id,
+                points=fact.points,
+                fine=fact.fine,
+                source=fact.source,
+                fact_key=fact.fact_key,
+                evidence=fact.evidence,
+                created_at=now,
+            )
+            audit.record(
+                entry,
+                "assessment.entry.created",
+                data={"points": fact.points, "fine": fact.fine, "fact": fact.fact_key},
+            )
+            changed += 1
+        elif entry.state == Entry.State.WITHDRAWN and not withdrawn_on_objection(entry):
+            set_state(entry, Entry.State.PROPOSED, by=None, note=_("The fact was recorded again."))
+            audit.record(entry, "assessment.entry.restored", data={"fact": fact.fact_key})
+            changed += 1
+        elif entry.state == Entry.State.PROPOSED and (entry.points, entry.fine) != (
+            fact.points,
+            fact.fine,
+        ):
+            changes = {"points": [entry.points, fact.points], "fine": [entry.fine, fact.fine]}
+            entry.points, entry.fine, entry.evidence = fact.points, fact.fine, fact.evidence
+            entry.save(update_fields=["points", "fine", "evidence"])
+            audit.record(entry, "assessment.entry.revised", changes=changes)
+            changed += 1
+    for key, entry in by_key.items():
+        if key in seen or entry.state not in (Entry.State.PROPOSED, Entry.State.OBJECTED):
+            continue
+        set_state(
+            entry, Entry.State.WITHDRAWN, by=None, note=_("The fact behind this entry is gone.")
+        )
+        audit.record(entry, "assessment.entry.withdrawn", data={"fact": entry.fact_key})
+        changed += 1
+    return changed
+
+
+# --- entries by hand ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_manual_entry(
+    person: Person, *, month: date | None, rule_id: str, by: Any, evidence_text: str
+) -> Entry:
+    """A finding of the assessment group (KPI-05 tools/badge/dress, BEH-03 phone off, ...),
+    always citing a rule and the evidence it rests on."""
+    require_assessor(by, person, _("Only the assessment group records findings."))
+    rule_id = (rule_id or "").strip().upper()
+    evidence_text = (evidence_text or "").strip()
+    if not rule_id:
+        raise DomainError(_("Cite the rule the finding breaks."), field="rule_id")
+    if rule_id not in MANUAL_RULES:
+        raise DomainError(
+            _("Rule {rule} cannot be recorded by hand.").format(rule=rule_id), field="rule_id"
+        )
+    if not evidence_text:
+        raise DomainError(_("Describe the evidence the finding rests on."), field="evidence_text")
+    if month is None:
+        raise DomainError(_("Give the assessment month."), field="month")
+    month = first_of_month(month)
+    policy = assessment_policy(PolicyBook(), person, month)
+    if rule_id == "BEH-03":
+        points, fine = Decimal("0"), cny(policy.phone_off_fine)  # BEH-03
+    elif rule_id == "BEH-01":
+        points, fine = Decimal("0"), cny(policy.violation_fine)  # BEH-01
+    else:
+        consequence = points_consequence(rule_id, policy)  # KPI-05, KPI-06 with KPI-07
+        points, fine = consequence.points, consequence.fine
+    source = {"KPI-06": Entry.Source.COMPLAINT, "BEH-01": Entry.Source.CALLBACK}.get(
+        rule_id, Entry.Source.MANUAL
+    )
+    entry = Entry.objects.create(
+        person=person,
+        month=month,
+        rule_id=rule_id,
+        points=points,
+        fine=fine,
+        source=source,
+        fact_key=f"{MANUAL_FACT}{uuid.uuid4()}",
+        evidence={"text": evidence_text},
+        created_at=clock.now(),
+        created_by=user_of(by),
+    )
+    audit.record(
+        entry,
+        "assessment.entry.created",
+        by=by,
+        data={"points": points, "fine": fine, "evidence": evidence_text},
+    )
+    return entry
+
+
+# --- confirmation and objections (KPI-11) -------------------------------------------------------
+
+
+@transaction.atomic
+def confirm_entry(entry: Entry, *, by: Any) -> Entry:
+    """The assessment group confirms a proposed entry."""
+    require_assessor(by, entry.person, _("Only the assessment group confirms entries."))
+    entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    if entry.state != Entry.State.PROPOSED:
+        raise DomainError(_("Only a proposed entry can be confirmed."), field="state")
+    set_state(entry, Entry.State.CONFIRMED, by=by)
+    audit.record(entry, "assessment.entry.confirmed", by=by)
+    return entry
