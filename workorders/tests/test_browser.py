@@ -103,6 +103,12 @@ def test_a_repair_order_from_intake_to_resolved_on_a_phone(
         assert box["width"] >= 150 and box["height"] >= 60, box  # big enough for a thumb
         big.click()
         phone.locator(f"article[data-order='{order.number}'][data-state='{state}']").wait_for()
+        if state == "contacted":  # the other steps (appointment inputs too) fit the phone
+            card.locator("details.more summary").click()
+            card.locator("input[name=start]").wait_for()
+            assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+            phone.screenshot(path=shots / "engineer-phone-other-steps.png", full_page=True)
+            card.locator("details.more summary").click()
     assert phone.url == url_before  # swapped in place, no page load
     phone.screenshot(path=shots / "engineer-phone-resolved.png", full_page=True)
     order.refresh_from_db()
