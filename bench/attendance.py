@@ -224,15 +224,17 @@ def store_month_punches(ids: list[int], rng: random.Random) -> int:
 
     from attendance.models import Punch
     from core import clock
+    from core.bulk import connection_for
     from core.workcalendar import WorkCalendar
 
     last = date(2026, 9, 30)
     calendar = WorkCalendar(MONTH, last)
     workdays = [d.date for d in calendar.days(MONTH, last) if d.is_workday]
-    now = clock.now()
+    ops = connection_for(Punch).ops
+    now = ops.adapt_datetimefield_value(clock.now())
     tz = timezone.get_current_timezone()
     count = 0
-    batch: list[Punch] = []
+    batch: list[tuple] = []
     for pk in ids:
         for day in workdays:
             arrive = datetime.combine(day, datetime.min.time(), tzinfo=tz) + timedelta(
@@ -245,13 +247,30 @@ def store_month_punches(ids: list[int], rng: random.Random) -> int:
             if rng.random() < 0.05:
                 moments.append(arrive + timedelta(seconds=rng.randrange(5, 90)))
             for at in moments:
-                batch.append(Punch(person_id=pk, at=at, source="app", created_at=now))
+                batch.append((pk, ops.adapt_datetimefield_value(at), now))
         if len(batch) >= 10_000:
-            Punch.objects.bulk_create(batch, batch_size=2000)
-            count += len(batch)
+            count += _store_punches(batch)
             batch = []
-    Punch.objects.bulk_create(batch, batch_size=2000)
-    return count + len(batch)
+    return count + _store_punches(batch)
+
+
+def _store_punches(rows: list[tuple]) -> int:
+    from attendance.models import Punch
+    from core.bulk import insert_rows
+
+    insert_rows(
+        Punch,
+        ["person", "at", "created_at"],
+        rows,
+        constants={
+            "source": "'app'",
+            "device": "''",
+            "user_agent": "''",
+            "flagged": "FALSE",
+            "flag_reason": "''",
+        },
+    )
+    return len(rows)
 
 
 class Timer:
