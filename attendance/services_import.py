@@ -1,9 +1,11 @@
 """Importing punches from time-clock and DingTalk files (ATT-02, ATT-10).
 
 `import_punches` reads the file in chunks. Without `import_valid_rows` a first pass only checks
-every row; a file with any error stores nothing and the report names each bad row, column and
-reason. Then the punches are inserted chunk by chunk, the affected days are judged again, and one
-audit entry records the import.
+every row (keeping the valid punches in a temporary file, so the file is parsed once); a file with
+any error stores nothing and the report names each bad row, column and reason. Then the punches
+are inserted chunk by chunk, the affected days are judged again (one `recompute_days` per month
+touched), and one audit entry records the import. With `import_valid_rows` one pass checks and
+stores the valid rows.
 
 Decisions:
 - A punch already stored for the same person at the same second is skipped and counted as a
