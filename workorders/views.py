@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core import clock
 from core.errors import DomainError
@@ -27,6 +26,14 @@ from workorders.forms import (
     DispatchForm,
     OrderForm,
     StepForm,
+)
+from workorders.labels import (
+    BREACH_LABELS,
+    CLOCK_LABELS,
+    EVENT_LABELS,
+    REGISTRATION_LABELS,
+    STEP_BUTTONS,
+    event_detail,
 )
 from workorders.models import CauseClass, FaultClass, Kind, Order, State, SupportKind
 from workorders.queries import (
@@ -53,73 +60,6 @@ from workorders.steps import take_named_step
 BOARD_PAGE_SIZE = 50
 LABELLED = {"kind": Kind, "fault_class": FaultClass, "support_kind": SupportKind, "state": State}
 
-STEP_BUTTONS = {
-    "contact": gettext_lazy("Log call"),
-    "appoint": gettext_lazy("Agree appointment"),
-    "on_the_way": gettext_lazy("On my way"),
-    "arrive": gettext_lazy("Arrived"),
-    "resolve": gettext_lazy("Resolved"),
-    "escalate": gettext_lazy("Can't fix: escalate"),
-    "not_complete": gettext_lazy("Not completed"),
-    "feedback": gettext_lazy("Feedback to customer service"),
-    "close": gettext_lazy("Close order"),
-    "follow_up": gettext_lazy("Follow-up call done"),
-    "notify_ops": gettext_lazy("Notify operations manager"),
-    "notify_station": gettext_lazy("Notify station"),
-}
-EVENT_LABELS = {
-    "created": gettext_lazy("Order taken"),
-    "critical_reported": gettext_lazy("Critical problem reported (WO-09)"),
-    "dispatched": gettext_lazy("Dispatched"),
-    "reassigned": gettext_lazy("Reassigned"),
-    "call": gettext_lazy("Call to the customer"),
-    "appointment": gettext_lazy("Appointment agreed (WO-07)"),
-    "on_the_way": gettext_lazy("On the way"),
-    "arrive": gettext_lazy("Arrived on site"),
-    "resolve": gettext_lazy("Resolved"),
-    "escalated": gettext_lazy("Escalated to technical support (WO-06)"),
-    "not_completed": gettext_lazy("Not completed"),
-    "feedback": gettext_lazy("Feedback to customer service"),
-    "closed": gettext_lazy("Closed"),
-    "follow_up": gettext_lazy("Follow-up call (WO-11)"),
-    "chain_notice_cs": gettext_lazy("Customer service alerted: customer not contacted (WO-05)"),
-    "chain_notice_ops": gettext_lazy("Operations manager alerted (WO-05)"),
-    "chain_cs_notified_ops": gettext_lazy(
-        "Customer service notified the operations manager (WO-05)"
-    ),
-    "chain_ops_notified_station": gettext_lazy("Operations manager notified the station (WO-05)"),
-    "breach": gettext_lazy("SLA breach recorded"),
-}
-BREACH_LABELS = {
-    "contact_late": gettext_lazy("Customer not contacted in time"),
-    "response_late": gettext_lazy("No response in time"),
-    "on_site_late": gettext_lazy("Not on site in time"),
-    "complete_late": gettext_lazy("Not completed in time"),
-    "cs_notify_late": gettext_lazy("Operations manager not notified in time"),
-    "chain_fine": gettext_lazy("Escalation chain fine"),
-}
-CLOCK_LABELS = {
-    "contact": gettext_lazy("Contact the customer"),
-    "on_site": gettext_lazy("On site"),
-    "complete": gettext_lazy("Completed"),
-    "chain": gettext_lazy("Next escalation step"),
-    "follow_up": gettext_lazy("Follow-up call"),
-}
-OUTCOME_LABELS = {
-    "reached": gettext_lazy("Reached"),
-    "no_answer": gettext_lazy("No answer"),
-    "busy": gettext_lazy("Busy"),
-    "wrong_number": gettext_lazy("Wrong number"),
-}
-REGISTRATION_LABELS = {
-    "name": gettext_lazy("Subscriber name"),
-    "id_number": gettext_lazy("ID card number"),
-    "package": gettext_lazy("Package"),
-    "phone": gettext_lazy("Contact phone"),
-    "address": gettext_lazy("Installation address"),
-    "preferred_time": gettext_lazy("Preferred visit time"),
-}
-
 
 def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
@@ -137,13 +77,6 @@ def _me(request):
     if me is None:
         raise Http404
     return me
-
-
-def _local(value: str) -> str:
-    try:
-        return timezone.localtime(datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M")
-    except (TypeError, ValueError):
-        return str(value or "")
 
 
 # --- the dispatcher board -----------------------------------------------------------------------
@@ -268,42 +201,6 @@ def customer_search(request):
 # --- the order page -----------------------------------------------------------------------------
 
 
-def _event_detail(event) -> str:
-    data = event.data or {}
-    kind = event.kind
-    if kind == "call":
-        return str(OUTCOME_LABELS.get(data.get("outcome"), data.get("outcome", "")))
-    if kind == "dispatched":
-        return _("to {name}").format(name=data.get("engineer", ""))
-    if kind == "reassigned":
-        return _("from {previous} to {name}").format(
-            previous=data.get("previous") or "—", name=data.get("engineer", "")
-        )
-    if kind == "appointment":
-        return f"{_local(data.get('start'))} – {_local(data.get('end'))[-5:]}"
-    if kind == "breach":
-        text = _("{rule}: {what}; {person}; due {due}").format(
-            rule=data.get("rule", ""),
-            what=BREACH_LABELS.get(data.get("breach"), data.get("breach", "")),
-            person=data.get("person") or "—",
-            due=_local(data.get("due")),
-        )
-        if data.get("amount") not in (None, "", "0", "0.00"):
-            text += " · " + _("fine {amount} CNY").format(amount=data["amount"])
-        return text
-    if kind in ("chain_notice_cs", "chain_notice_ops"):
-        return _("to {name}").format(name=data.get("to", ""))
-    if kind == "chain_cs_notified_ops":
-        return _("to {name}").format(name=data.get("ops") or "—")
-    if kind == "chain_ops_notified_station":
-        return _("to {name}").format(name=", ".join(data.get("notified") or []) or "—")
-    if kind == "closed" and data.get("cause"):
-        return str(CauseClass(data["cause"]).label) if data["cause"] in CauseClass.values else ""
-    if kind == "critical_reported":
-        return _("{count} people told").format(count=len(data.get("notified") or []))
-    return ""
-
-
 def _deadline_rows(order: Order) -> list[dict]:
     """Each SLA clock of the order: due when, met when (late or in time) or still running."""
     is_open = order.state not in (State.CLOSED, State.CANCELLED)
@@ -343,7 +240,7 @@ def _detail_context(request, order: Order, now: datetime) -> dict:
     events = list(order.events.select_related("by"))
     for event in events:
         event.label = EVENT_LABELS.get(event.kind, event.kind)
-        event.detail = _event_detail(event)
+        event.detail = event_detail(event)
     breaches = list(order.breaches.select_related("person").order_by("recorded_at", "pk"))
     for breach in breaches:
         breach.label = BREACH_LABELS.get(breach.kind, breach.kind)
@@ -548,7 +445,7 @@ def daily_record(request, day: str):
     events = daily_events(person, on)
     for event in events:
         event.label = EVENT_LABELS.get(event.kind, event.kind)
-        event.detail = _event_detail(event)
+        event.detail = event_detail(event)
     choices = list(people[:500]) if me is None or me.role != Role.ENGINEER else []
     return render(
         request,
