@@ -1,6 +1,9 @@
 """Security headers Django's SecurityMiddleware does not set, and the page language."""
 
+import json
+
 from django.conf import settings
+from django.http import JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -58,3 +61,43 @@ class LanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+def _nul_paths(value, path: list) -> list[str]:
+    """Dotted paths of strings holding a NUL character."""
+    if isinstance(value, str):
+        return [".".join(str(p) for p in path) or "body"] if "\x00" in value else []
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _nul_paths(v, [*path, k])]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _nul_paths(v, [*path, i])]
+    return []
+
+
+class RefuseNulMiddleware:
+    """API input with a NUL character gets a field-level 422, the same on SQLite and PostgreSQL
+    (PostgreSQL text cannot hold one; Django's forms already refuse it on pages)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            bad = [k for k, v in request.GET.lists() if any("\x00" in x for x in v)]
+            content_type = request.META.get("CONTENT_TYPE", "")
+            if (
+                not bad
+                and content_type.startswith("application/json")
+                and b"\\u0000" in request.body
+            ):
+                try:
+                    bad = _nul_paths(json.loads(request.body), [])
+                except ValueError:
+                    bad = []
+            if bad:
+                message = str(translation.gettext("Null characters are not allowed."))
+                return JsonResponse(
+                    {"detail": message, "errors": [{"field": f, "message": message} for f in bad]},
+                    status=422,
+                )
+        return self.get_response(request)

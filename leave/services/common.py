@@ -108,4 +108,9 @@ def schedule_recompute(req: Request) -> None:
 
 
 def locked(req: Request) -> Request:
-    return Request.objects.select_for_update().select_related("person", "leave_type").get(pk=req.pk)
+    # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to leave_type.
+    return (
+        Request.objects.select_for_update(of=("self",))
+        .select_related("person", "leave_type")
+        .get(pk=req.pk)
+    )

@@ -172,3 +172,11 @@ def test_tokens_are_created_listed_and_revoked(api, org, client):
 def test_the_audit_api_is_for_auditors_only(api, org):
     assert api(org.engineer_a, "get", "/api/audit").status_code == 404
     assert api(org.hr, "get", "/api/audit").status_code == 200
+
+
+def test_null_characters_are_refused_naming_the_field(api, org):
+    response = api(org.engineer_a, "post", "/api/tokens", json={"name": "a\x00b"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "name"
+    response = api(org.manager_a, "get", "/api/people", q="x\x00")
+    assert response.status_code == 422
