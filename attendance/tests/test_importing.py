@@ -421,3 +421,28 @@ def test_stale_uploads_are_removed_when_a_new_one_arrives(tmp_path, settings):
     os.utime(tmp_path / first, old)
     second = store_upload(SimpleUploadedFile("b.csv", b"y"))
     assert not (tmp_path / first).exists() and (tmp_path / second).exists()
+
+
+def test_tab_and_semicolon_separated_and_utf16_files_read_the_same(tmp_path):
+    rows = [["工号", "打卡时间"], ["S1", "2026-11-03 08:29"]]
+    tsv = "\r\n".join("\t".join(r) for r in rows) + "\r\n"
+    semicolon = "\n".join(";".join(r) for r in rows) + "\n"
+    utf16 = write_csv(tmp_path, "\ufeff" + tsv, "utf-16-le", name="unicode.txt")
+    for path in (write_csv(tmp_path, tsv, name="a.txt"), write_csv(tmp_path, semicolon), utf16):
+        assert [cells for _n, cells in read_rows(path)] == rows, path
+
+
+@pytest.mark.django_db
+def test_an_xlsx_error_names_the_row_as_excel_shows_it(org, tmp_path):
+    path = write_xlsx(
+        tmp_path,
+        [
+            ["考勤记录表"],
+            [],
+            ["工号", "日期", "时间"],
+            [org.engineer_a.staff_no, "2026-11-03", "08:29"],
+            [org.engineer_a.staff_no, "2026-11-03", "25:00"],
+        ],
+    )
+    report = check_punches(path, by=org.hr.user)
+    assert [(e.row, e.column) for e in report.errors] == [(5, "时间")]
