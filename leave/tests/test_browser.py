@@ -6,7 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
+from attendance.models import DayStatus
 from core.tests.test_browser import DESKTOP, PHONE, browser, log_in, open_page  # noqa: F401
 from leave.models import Request
 from leave.tests.conftest import MONDAY, TUESDAY
@@ -66,4 +68,12 @@ def test_leave_is_filed_on_a_phone_approved_in_the_inbox_and_notified(
     engineer.goto("/notifications/")
     assert engineer.locator("[data-unread='1']").count() == 1
     engineer.screenshot(path=shots / "notifications-phone.png", full_page=True)
+
+    # The approved day shows as leave in the engineer's attendance calendar (REQ-01, ATT-07).
+    engineer.goto(f"/attendance/people/{org.engineer_a.pk}/{TUESDAY:%Y-%m}/")
+    with translation.override("zh-hans"):
+        on_leave = str(DayStatus.LEAVE.label)
+    cell = engineer.locator(f"td[title^='{TUESDAY.isoformat()}']")
+    assert on_leave in cell.get_attribute("title"), cell.get_attribute("title")
+    engineer.screenshot(path=shots / "calendar-leave-phone.png", full_page=True)
     assert not [e for e in errors if "Content Security Policy" in e], errors
