@@ -499,6 +499,7 @@ def _pending_deadlines(order: Order) -> list[datetime]:
             order.kind not in rules.CUSTOMER_KINDS
             and order.contact_due_at
             and order.contacted_at is None
+            and order.arrived_at is None
         ):
             candidates.append(order.contact_due_at)
         if order.on_site_due_at and order.arrived_at is None:
@@ -572,10 +573,12 @@ def sweep_order(order_id: int, *, now: datetime | None = None) -> bool:
             return deadline is not None and deadline <= now and (since is None or deadline > since)
 
         engineer = order.engineer
+        # WO-08: a response by phone or on site, whichever came first.
+        responded = min((t for t in (order.contacted_at, order.arrived_at) if t), default=None)
         if (
             order.kind not in rules.CUSTOMER_KINDS
             and fell_due(order.contact_due_at)
-            and (order.contacted_at is None or order.contacted_at > order.contact_due_at)
+            and (responded is None or responded > order.contact_due_at)
         ):
             _breach(
                 order,

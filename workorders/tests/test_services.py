@@ -210,3 +210,31 @@ def test_install_needs_its_registration_form_wo_10(chain, clock_at):
             registration={"name": "张三"},
         )
     assert err.value.field.startswith("registration.")
+
+
+def test_wo_08_arriving_on_site_in_time_is_a_response(chain, clock_at):
+    order = services.create_order(
+        by=chain.cs,
+        kind="support",
+        support_kind="fault",
+        unit=chain.community_a,
+        description="机房交换机告警",
+    )
+    order = services.dispatch_order(order, engineer=chain.engineer_a, by=chain.cs)
+    clock_at.move_to(at(8))
+    services.take_step(order, "arrive", by=chain.engineer_a)
+    sweep(order, 11)
+    assert not Breach.objects.filter(rule_id="WO-08").exists()
+    late = services.dispatch_order(
+        services.create_order(
+            by=chain.cs,
+            kind="support",
+            support_kind="fault",
+            unit=chain.community_a,
+            description="再次告警",
+        ),
+        engineer=chain.engineer_a,
+        by=chain.cs,
+    )
+    assert services.sweep_order(late.pk, now=at(19))
+    assert Breach.objects.filter(rule_id="WO-08", order=late).exists()
