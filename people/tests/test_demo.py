@@ -64,3 +64,13 @@ def _log_in_and_look(client, username):
         }
     )
     assert ("/audit/" in urls) == (person.role in {"ops_manager", "hr_admin"})
+
+
+def test_the_demo_has_orders_in_several_states(demo):
+    from workorders.demo import load_demo_orders
+    from workorders.models import Order
+
+    assert load_demo_orders() == 7
+    states = set(Order.objects.values_list("state", flat=True))
+    assert {"new", "dispatched", "contacted", "resolved", "feedback"} <= states
+    assert Order.objects.filter(critical=True).count() == 1

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from people.demo import DEMO_PASSWORD, ROLE_LOGINS, demo_needed, load_demo
+from workorders.demo import load_demo_orders
 
 
 class Command(BaseCommand):
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if not no_demo and demo_needed():
             load_demo()
+            load_demo_orders()
             self.stdout.write(_("Demo organisation loaded."))
         python = sys.executable
         web = subprocess.Popen(
