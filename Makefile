@@ -1,5 +1,5 @@
 # crewdesk developer commands. `make run` starts the app, `make test` is what CI runs.
-.PHONY: run test lint messages uv sync bench-attendance bench-board
+.PHONY: run test lint messages uv sync bench-attendance bench-board bench-workorders
 
 export UV_PYTHON_DOWNLOADS := never
 
@@ -41,3 +41,10 @@ bench-attendance: sync
 # PostgreSQL (needs CREATEDB). BENCH_ARGS="--orders 2000 --requests 20" for a quick run.
 bench-board: sync
 	$(UV) run --locked python bench/workorders_board.py $(BENCH_ARGS)
+
+# Work-order clocks and steps (issue: bench/workorders): (a) deadline → recorded breach with
+# 100,000 open orders and a real run_huey worker, and the sweep query with 1,000 vs 100,000 open;
+# (b) step transitions through the API under gunicorn -w 2 on a throwaway PostgreSQL + Redis,
+# 8 clients. BENCH_ARGS="--part a --orders 5000 --due 200 --window 20" for a quick run.
+bench-workorders: sync
+	$(UV) run --locked python bench/workorders.py $(BENCH_ARGS)
