@@ -354,6 +354,21 @@ def part_a(args, tmp: Path) -> bool:
 # --- (b) steps through the API under gunicorn --------------------------------------------------
 
 
+def cpu_seconds(match) -> float:
+    """User + system CPU of the live processes whose (pid, pgid, ppid) `match` accepts."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            ppid, pgid = int(fields[1]), int(fields[2])
+            if match(int(entry.name), pgid, ppid):
+                total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 class Postgres:
     """A throwaway PostgreSQL 15 cluster, as scripts/test.sh starts it."""
 
@@ -566,7 +581,7 @@ def part_b(args, tmp: Path) -> bool:
             ).splitlines()[-1]
         )
         port = free_port()
-        procs.start(
+        web = procs.start(
             "gunicorn", "-m", "gunicorn", "crewdesk.wsgi:application", "--bind",
             f"127.0.0.1:{port}", "--workers", "2", "--no-control-socket",
         )  # fmt: skip
@@ -583,6 +598,16 @@ def part_b(args, tmp: Path) -> bool:
             f"PostgreSQL {'throwaway' if pg else 'given'}, Redis {'throwaway' if redis else 'given'}"
             f"; {CLIENTS} clients × {per_client} orders × {len(STEPS)} steps; load average {load()}"
         )
+        postmaster = int((pg.dir / "data" / "postmaster.pid").read_text().split()[0]) if pg else 0
+
+        def cpu() -> tuple[float, float]:
+            """CPU seconds so far of gunicorn (master and workers) and of the PostgreSQL
+            backends (throwaway cluster only)."""
+            return (
+                cpu_seconds(lambda pid, pgid, ppid: pgid == web.pid),
+                cpu_seconds(lambda pid, pgid, ppid: postmaster and ppid == postmaster),
+            )
+
         warm = len(STEPS)  # the first order of each client warms its gunicorn worker
         samples: list[tuple[float, float]] = []
         errors: list[str] = []
@@ -592,10 +617,12 @@ def part_b(args, tmp: Path) -> bool:
             )
             for c in seeded
         ]
+        cpu_before, wall = cpu(), time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(timeout=600)
+        cpu_after, wall = cpu(), time.perf_counter() - wall
         if not samples:
             print(f"no requests measured; errors: {errors[:5]}")
             return False
@@ -613,6 +640,17 @@ def part_b(args, tmp: Path) -> bool:
         print(
             f"  {rps:.0f} requests/s; latency p50 {pct(lat, 0.5):.1f} ms, p99 {p99:.1f} ms,"
             f" max {max(lat):.1f} ms"
+        )
+        done = len(samples) + warm * len(seeded)
+        web_cpu, db_cpu = (
+            after - before for after, before in zip(cpu_after, cpu_before, strict=True)
+        )
+        print(
+            f"  CPU per request: gunicorn {web_cpu * 1000 / done:.1f} ms"
+            + (f", PostgreSQL {db_cpu * 1000 / done:.1f} ms" if pg else "")
+            + f"; the machine has {os.cpu_count()} cores, so at most"
+            f" {os.cpu_count() * done / max(web_cpu + db_cpu, 1e-9):.0f} requests/s"
+            f" if nothing else ran ({wall:.1f} s wall)"
         )
         ok = not errors and rps >= TARGET_RPS and p99 <= TARGET_P99_MS
         print(
