@@ -24,5 +24,5 @@ def schedule_sweep(order_id: int, due: datetime) -> None:
 
 @db_periodic_task(crontab(minute="*"))
 def sweep_due_orders() -> None:
-    for order_id in Order.objects.due(clock.now()).values_list("pk", flat=True)[:10000]:
+    for order_id in Order.objects.due(clock.now()).order_by().values_list("pk", flat=True)[:10000]:
         sweep_order(order_id)
