@@ -140,6 +140,7 @@ def test_the_lifecycle_to_the_follow_up(chain, clock_at):
 
 
 def test_double_booking_is_refused_with_the_next_free_time(chain, clock_at):
+    """WO-07: the appointment table refuses double booking and offers the next free time."""
     first = dispatched(chain)
     services.log_contact(first, by=chain.engineer_a, outcome="reached")
     services.agree_appointment(first, by=chain.engineer_a, start=at(120), end=at(180))
@@ -200,6 +201,7 @@ def test_an_unknown_customer_or_missing_fault_class_is_refused(chain, clock_at):
 
 
 def test_install_needs_its_registration_form_wo_10(chain, clock_at):
+    """WO-10: a new-user install carries the on-site service registration form."""
     with pytest.raises(DomainError) as err:
         services.create_order(
             by=chain.cs,
@@ -238,3 +240,21 @@ def test_wo_08_arriving_on_site_in_time_is_a_response(chain, clock_at):
     )
     assert services.sweep_order(late.pk, now=at(19))
     assert Breach.objects.filter(rule_id="WO-08", order=late).exists()
+
+
+def test_wo_06_a_repair_that_cannot_be_fixed_goes_to_technical_support_and_customer_service(
+    chain, clock_at
+):
+    tech = make_person("tech", Role.TECH_SUPPORT, employer=chain.own, unit=chain.region)
+    order = dispatched(chain)
+    services.log_contact(order, by=chain.engineer_a, outcome="reached")
+    services.take_step(order, "arrive", by=chain.engineer_a)
+    with pytest.raises(DomainError) as err:
+        services.escalate_to_tech(order, by=chain.engineer_a, note="")
+    assert err.value.field == "note"
+    order = services.escalate_to_tech(order, by=chain.engineer_a, note="光猫坏，需要换设备")
+    assert order.state == "escalated" and order.escalated_at == T0
+    for person in (tech, chain.cs):
+        assert Notification.objects.filter(
+            recipient=person, event="workorders.order.escalated"
+        ).exists()
