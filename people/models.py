@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from people.roles import EmploymentType, Role
 
@@ -147,7 +148,7 @@ class Person(models.Model):
         on_delete=models.PROTECT,
         related_name="person",
     )
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=60)
     staff_no = models.CharField(_("staff number"), max_length=30, unique=True)
     phone = models.CharField(
         _("phone"), max_length=20, unique=True, null=True, blank=True, validators=[phone_validator]
@@ -202,7 +203,7 @@ class Person(models.Model):
         OrgUnit, verbose_name=_("responsibility zones"), blank=True, related_name="responsible"
     )
     hired_on = models.DateField(_("hired on"), null=True, blank=True)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("person", "active"), default=True)
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans"
     )
@@ -227,7 +228,7 @@ class Person(models.Model):
 class Customer(models.Model):
     """A subscriber. The phone number is shown masked except to roles that call customers (SEC-05)."""
 
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=60)
     account_no = models.CharField(_("account number"), max_length=30, unique=True)
     phone = models.CharField(_("phone"), max_length=20, validators=[phone_validator])
     address = models.CharField(_("address"), max_length=200)
