@@ -25,9 +25,7 @@ What it does:
 
 import argparse
 import csv
-import os
 import random
-import resource
 import sys
 import tempfile
 import time
@@ -37,56 +35,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import analyze, drop_database, fresh_database, load_average, peak_mb, setup_django  # noqa: E402
+
 IMPORT_WEEK = date(2026, 10, 12)  # Monday; the import covers Monday to Friday of that week
 MONTH = date(2026, 9, 1)  # judged month: 21 working days (Mid-Autumn Festival on the 25th)
 TARGET_ROWS_PER_S = 10_000
 TARGET_MONTH_S = 15.0
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
-def setup_django(tmp: Path) -> None:
-    os.environ["CREWDESK_VAR_DIR"] = str(tmp)  # secret key, Huey queue, uploads
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crewdesk.settings")
-    os.environ.setdefault("CREWDESK_LOG_LEVEL", "WARNING")
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'crewdesk.sqlite3'}"
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        db.setdefault("TEST", {})["NAME"] = str(tmp / "bench.sqlite3")  # a file, not :memory:
-
-
-def fresh_database() -> str:
-    """Create and migrate a new database (as the test runner does); returns the configured
-    name, which `drop_database` needs to restore the settings."""
-    from django.db import connection
-
-    configured = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    return configured
-
-
-def drop_database(configured: str) -> None:
-    from django.db import connection
-
-    connection.creation.destroy_test_db(configured, verbosity=0)
-
-
-def analyze() -> None:
-    """Refresh PostgreSQL's planner statistics after a bulk load of set-up data, as autovacuum
-    does within a minute in a running system (SQLite has no statistics to refresh)."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
 
 
 def build_org(staff: int, rng: random.Random):
@@ -363,7 +317,7 @@ def main() -> None:
         configured = fresh_database()
         try:
             print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
-            print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+            print(f"load average before: {load_average()}")
             with Timer() as took:
                 hr_user, ids = build_org(args.staff, rng)
             analyze()
@@ -444,7 +398,7 @@ def main() -> None:
             print(
                 f"rows: {Punch.objects.count()} punches, "
                 f"{DayJudgement.objects.count()} day judgements; "
-                f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+                f"load average after: {load_average()}"
             )
         finally:
             drop_database(configured)

@@ -49,6 +49,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import load_average, percentile  # noqa: E402
+
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 TARGET_FIRE_P99_S = 5.0
 TARGET_RPS = 400.0
@@ -60,15 +62,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def load() -> str:
-    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 class Processes:
@@ -228,7 +221,7 @@ def time_sweep_query(at, runs: int = 50) -> tuple[float, float, int]:
         began = time.perf_counter()
         rows = len(list(Order.objects.due(at).values_list("pk", flat=True)[:10000]))
         times.append((time.perf_counter() - began) * 1000)
-    return statistics.median(times), pct(times, 0.99), rows
+    return statistics.median(times), percentile(times, 0.99), rows
 
 
 def explain(at) -> str:
@@ -255,7 +248,7 @@ def part_a(args, tmp: Path) -> bool:
     procs = Processes(tmp, env)
     try:
         huey = "Redis" if os.environ.get("REDIS_URL") else "SQLite"
-        print(f"database: {connection.vendor}; Huey storage: {huey}; load average {load()}")
+        print(f"database: {connection.vendor}; Huey storage: {huey}; load average {load_average()}")
         station, engineers = build_org()
         now = clock.now()
         small = min(1000, args.orders)
@@ -332,15 +325,15 @@ def part_a(args, tmp: Path) -> bool:
         )
         if lags:
             print(
-                f"  median {statistics.median(lags):.2f} s, p99 {pct(lags, 0.99):.2f} s,"
+                f"  median {statistics.median(lags):.2f} s, p99 {percentile(lags, 0.99):.2f} s,"
                 f" max {max(lags):.2f} s"
             )
         fire_ok = bool(lags) and missing == 0 and early == 0
-        fire_ok = fire_ok and pct(lags, 0.99) <= TARGET_FIRE_P99_S
+        fire_ok = fire_ok and percentile(lags, 0.99) <= TARGET_FIRE_P99_S
         print(
             f"targets: p99 ≤ {TARGET_FIRE_P99_S:.0f} s {'met' if fire_ok else 'MISSED'};"
             f" sweep query flat with open orders {'met' if flat else 'MISSED'};"
-            f" index used {'yes' if uses_index else 'NO'}; load average {load()}"
+            f" index used {'yes' if uses_index else 'NO'}; load average {load_average()}"
         )
         return fire_ok and flat and uses_index
     finally:
@@ -596,7 +589,7 @@ def part_b(args, tmp: Path) -> bool:
             time.sleep(0.2)
         print(
             f"PostgreSQL {'throwaway' if pg else 'given'}, Redis {'throwaway' if redis else 'given'}"
-            f"; {CLIENTS} clients × {per_client} orders × {len(STEPS)} steps; load average {load()}"
+            f"; {CLIENTS} clients × {per_client} orders × {len(STEPS)} steps; load average {load_average()}"
         )
         postmaster = int((pg.dir / "data" / "postmaster.pid").read_text().split()[0]) if pg else 0
 
@@ -630,7 +623,7 @@ def part_b(args, tmp: Path) -> bool:
         last = max(b + e for b, e in samples)
         rps = len(samples) / (last - first)
         lat = [e * 1000 for _b, e in samples]
-        p99 = pct(lat, 0.99)
+        p99 = percentile(lat, 0.99)
         print(
             f"{len(samples):,} measured requests (after {warm} warm-up per client),"
             f" {len(errors)} errors"
@@ -638,7 +631,7 @@ def part_b(args, tmp: Path) -> bool:
         for error in errors[:5]:
             print(f"  error: {error}")
         print(
-            f"  {rps:.0f} requests/s; latency p50 {pct(lat, 0.5):.1f} ms, p99 {p99:.1f} ms,"
+            f"  {rps:.0f} requests/s; latency p50 {percentile(lat, 0.5):.1f} ms, p99 {p99:.1f} ms,"
             f" max {max(lat):.1f} ms"
         )
         done = len(samples) + warm * len(seeded)
@@ -656,7 +649,7 @@ def part_b(args, tmp: Path) -> bool:
         print(
             f"targets: ≥ {TARGET_RPS:.0f}/s {'met' if rps >= TARGET_RPS else 'MISSED'},"
             f" p99 ≤ {TARGET_P99_MS:.0f} ms {'met' if p99 <= TARGET_P99_MS else 'MISSED'};"
-            f" load average {load()}"
+            f" load average {load_average()}"
         )
         return ok
     finally:

@@ -35,38 +35,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import drop_database, fresh_database, load_average, percentile, setup_django  # noqa: E402
+
 TARGET_MS = 150.0
-
-
-def setup_django(tmp: Path) -> None:
-    os.environ["CREWDESK_VAR_DIR"] = str(tmp)  # secret key, Huey queue, uploads
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crewdesk.settings")
-    os.environ.setdefault("CREWDESK_LOG_LEVEL", "WARNING")
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'crewdesk.sqlite3'}"
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # Django's test Client
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        db.setdefault("TEST", {})["NAME"] = str(tmp / "bench.sqlite3")  # a file, not :memory:
-
-
-def fresh_database() -> str:
-    from django.db import connection
-
-    configured = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    return configured
-
-
-def drop_database(configured: str) -> None:
-    from django.db import connection
-
-    connection.creation.destroy_test_db(configured, verbosity=0)
 
 
 def build_org(rng: random.Random):
@@ -274,11 +245,6 @@ def measure(client, url: str, requests: int, htmx: bool = False) -> list[float]:
     return times
 
 
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=10_000)
@@ -296,7 +262,7 @@ def main() -> int:
         configured = fresh_database()
         try:
             print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
-            print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+            print(f"load average before: {load_average()}")
             start = time.perf_counter()
             cs_user, customers, engineers, station_of = build_org(rng)
             client = Client()
@@ -328,7 +294,7 @@ def main() -> int:
             for name, url, htmx in variants:
                 times = measure(client, url, args.requests, htmx)
                 queries, rows = count_queries(client, url, htmx)
-                median, high = statistics.median(times), p95(times)
+                median, high = statistics.median(times), percentile(times, 0.95)
                 slow, grew = high > TARGET_MS, queries != small[name]
                 failed |= slow or grew
                 print(
