@@ -7,13 +7,13 @@ from datetime import timedelta
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from assessment.services import evaluate_thresholds, first_of_month, generate_entries
+from assessment.services import evaluate_thresholds, generate_entries
 from core import clock
 
 
 def assess_yesterdays_month() -> tuple[int, int]:
     """(entries changed, decisions proposed) for the month yesterday belongs to."""
-    month = first_of_month(clock.today() - timedelta(days=1))
+    month = (clock.today() - timedelta(days=1)).replace(day=1)
     return generate_entries(month), evaluate_thresholds(month)
 
 

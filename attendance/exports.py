@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from attendance.queries import PersonMonth
-from attendance.services import month_bounds
+from core.clock import month_bounds
 
 SHEET_NAME = "考勤汇总"
 TITLE = "考勤汇总表"

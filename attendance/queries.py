@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from attendance.models import DayJudgement, MonthClose, ProxySigning, Punch
 from attendance.rules import AttendancePolicy, DayResult, MonthSummary, add_day, close_month_summary
-from attendance.services import judge_people, month_bounds, policy_company_id
+from attendance.services import judge_people, policy_company_id
+from core.clock import month_bounds
 from core.policy import PolicyBook
 from core.workcalendar import WorkCalendar
 from people.models import OrgUnit, Person

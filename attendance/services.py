@@ -22,6 +22,7 @@ from attendance.models import (
 from attendance.rules import AttendancePolicy, DayFacts, Excuse, judge_day
 from core import audit, clock
 from core.bulk import connection_for, insert_rows
+from core.clock import month_bounds
 from core.errors import DomainError
 from core.policy import Policy, PolicyBook
 from core.workcalendar import WorkCalendar
@@ -428,12 +429,6 @@ def _upsert(batch: list[tuple[int, date, Any]], *, computed_at: datetime) -> Non
 
 
 # --- closing a month ----------------------------------------------------------------------------
-
-
-def month_bounds(month: date) -> tuple[date, date]:
-    first = month.replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
-    return first, following - timedelta(days=1)
 
 
 @transaction.atomic

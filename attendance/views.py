@@ -38,11 +38,11 @@ from attendance.queries import (
 )
 from attendance.services import (
     close_month,
-    month_bounds,
     record_proxy_signing,
     record_punch,
 )
 from core import clock
+from core.clock import month_bounds
 from core.errors import DomainError
 from core.models import CalendarDay
 from core.policy import policy_for

@@ -7,8 +7,6 @@ from assessment.services.common import (
     DECIDERS,
     MANUAL_RULES,
     assessment_policy,
-    first_of_month,
-    last_of_month,
 )
 from assessment.services.decisions import confirm_decision, evaluate_thresholds, reject_decision
 from assessment.services.entries import (
@@ -37,9 +35,7 @@ __all__ = [
     "decide_objection",
     "evaluate_thresholds",
     "file_objection",
-    "first_of_month",
     "generate_entries",
-    "last_of_month",
     "objection_deadline",
     "reject_decision",
 ]

@@ -1,6 +1,6 @@
 """What the assessment operations share: who assesses and decides, months, the policy, states."""
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from assessment.models import Entry, Objection
 from assessment.rules import AssessmentPolicy
 from core import clock
+from core.clock import month_bounds
 from core.errors import DomainError
 from core.policy import PolicyBook
 from people.models import Person
@@ -26,19 +27,10 @@ ATTENDANCE_RULES = ("ATT-04", "ATT-05", "ATT-06")
 MANUAL_FACT = "manual:"
 
 
-def first_of_month(day: date) -> date:
-    return day.replace(day=1)
-
-
-def last_of_month(month: date) -> date:
-    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return following - timedelta(days=1)
-
-
 def assessment_policy(book: PolicyBook, person: Person, month: date) -> AssessmentPolicy:
     """The policy in force at the month's end for the company whose rules the person follows."""
     company_id = person.client_id or person.employer_id
-    return AssessmentPolicy.from_policy(book.policy_for(company_id, on=last_of_month(month)))
+    return AssessmentPolicy.from_policy(book.policy_for(company_id, on=month_bounds(month)[1]))
 
 
 def require_role(by: Any, roles: set[str], message: str) -> Person:

@@ -16,7 +16,6 @@ from assessment.services.common import (
     ATTENDANCE_RULES,
     DECIDERS,
     assessment_policy,
-    first_of_month,
     require_role,
     user_of,
 )
@@ -36,7 +35,7 @@ def evaluate_thresholds(month: date, *, person_ids: Iterable[int] | None = None)
     proposed decision whose threshold is no longer crossed (an entry withdrawn on objection) is
     dropped, and proposed again if the threshold is crossed again; one decided by HR or the
     operations manager stays as it is."""
-    month = first_of_month(month)
+    month = month.replace(day=1)
     policy_book = PolicyBook()
     scope = set(_people_of_month(month, person_ids))
     window_start = previous_months(month, 12)[0]  # wide enough for any window policy

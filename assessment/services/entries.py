@@ -18,14 +18,13 @@ from assessment.services.common import (
     MANUAL_FACT,
     MANUAL_RULES,
     assessment_policy,
-    first_of_month,
-    last_of_month,
     require_assessor,
     set_state,
     user_of,
     withdrawn_on_objection,
 )
 from core import audit, clock
+from core.clock import month_bounds
 from core.errors import DomainError
 from core.money import cny
 from core.policy import PolicyBook
@@ -98,7 +97,7 @@ def attendance_facts(month: date, person_ids: Iterable[int] | None, book: Policy
     from attendance.models import DayJudgement
     from attendance.queries import month_summaries
 
-    judged = DayJudgement.objects.filter(date__gte=month, date__lte=last_of_month(month)).values(
+    judged = DayJudgement.objects.filter(date__gte=month, date__lte=month_bounds(month)[1]).values(
         "person_id"
     )
     people = Person.objects.filter(pk__in=judged).order_by("pk")
@@ -149,7 +148,7 @@ def generate_entries(month: date, *, person_ids: Iterable[int] | None = None) ->
     excused by an approved retroactive leave) is withdrawn unless it was already confirmed or
     upheld; a withdrawn entry whose fact comes back is proposed again.
     """
-    month = first_of_month(month)
+    month = month.replace(day=1)
     person_ids = list(person_ids) if person_ids is not None else None
     book = PolicyBook()
     facts = [fact for source in FACT_SOURCES for fact in source(month, person_ids, book)]
@@ -233,7 +232,7 @@ def add_manual_entry(
         raise DomainError(_("Describe the evidence the finding rests on."), field="evidence_text")
     if month is None:
         raise DomainError(_("Give the assessment month."), field="month")
-    month = first_of_month(month)
+    month = month.replace(day=1)
     policy = assessment_policy(PolicyBook(), person, month)
     if rule_id == "BEH-03":
         points, fine = Decimal("0"), cny(policy.phone_off_fine)  # BEH-03

@@ -245,6 +245,7 @@ def test_wo_08_arriving_on_site_in_time_is_a_response(chain, clock_at):
 def test_wo_06_a_repair_that_cannot_be_fixed_goes_to_technical_support_and_customer_service(
     chain, clock_at
 ):
+    """WO-06: escalated at once to technical support, and customer service is told."""
     tech = make_person("tech", Role.TECH_SUPPORT, employer=chain.own, unit=chain.region)
     order = dispatched(chain)
     services.log_contact(order, by=chain.engineer_a, outcome="reached")
