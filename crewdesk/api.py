@@ -6,14 +6,21 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from assessment.api import router as assessment_router
 from attendance.api import router as attendance_router
 from attendance.api_punches import router as punches_router
+from callbacks.api import router as callbacks_router
 from core.api import router as core_router
 from core.api_jobs import router as jobs_router
 from core.errors import DomainError, ValidationErrors
 from core.services import user_for_token
+from dashboards.api import router as dashboards_router
+from inspections.api import router as inspections_router
 from leave.api import router as leave_router
 from people.api import router as people_router
+from registers.api import router as registers_router
+from reports.api import router as reports_router
+from statements.api import router as statements_router
 from workorders.api import router as workorders_router
 
 
@@ -89,3 +96,10 @@ api.add_router("/", punches_router)
 api.add_router("/", attendance_router)
 api.add_router("/", leave_router)
 api.add_router("/", workorders_router)
+api.add_router("/", assessment_router)
+api.add_router("/", callbacks_router)
+api.add_router("/", statements_router)
+api.add_router("/", inspections_router)
+api.add_router("/", registers_router)
+api.add_router("/", reports_router)
+api.add_router("/", dashboards_router)

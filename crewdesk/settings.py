@@ -89,6 +89,12 @@ INSTALLED_APPS = [
     "leave",
     "workorders",
     "assessment",
+    "callbacks",
+    "statements",
+    "inspections",
+    "registers",
+    "reports",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

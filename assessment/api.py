@@ -1,0 +1,5 @@
+"""The assessment ledger over the API, scoped like the pages."""
+
+from ninja import Router
+
+router = Router(tags=["assessment"])

@@ -1,0 +1,5 @@
+"""Callbacks and complaints over the API, scoped like the pages."""
+
+from ninja import Router
+
+router = Router(tags=["callbacks"])

@@ -1,0 +1,5 @@
+"""Dashboards over the API, scoped like the pages."""
+
+from ninja import Router
+
+router = Router(tags=["dashboards"])

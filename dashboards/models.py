@@ -1,0 +1,1 @@
+"""Charts per station and for the company, each linked to its rows and exportable."""

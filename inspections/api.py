@@ -1,0 +1,5 @@
+"""Inspections over the API, scoped like the pages."""
+
+from ninja import Router
+
+router = Router(tags=["inspections"])

@@ -1,0 +1,1 @@
+"""Assets, checklists, inspection plans and tickets (RULES §8)."""

@@ -1,0 +1,5 @@
+"""Staff reports over the API, scoped like the pages."""
+
+from ninja import Router
+
+router = Router(tags=["reports"])

@@ -1,0 +1,1 @@
+"""Daily, weekly and quarterly staff reports (REP-01..04)."""

@@ -1,0 +1,5 @@
+"""Month close and statements over the API, scoped like the pages."""
+
+from ninja import Router
+
+router = Router(tags=["statements"])
