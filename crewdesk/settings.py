@@ -67,6 +67,9 @@ def _secret_key() -> str:
 
 DEBUG = env_bool("CREWDESK_DEBUG", False)
 SECRET_KEY = _secret_key()
+# Absolute links in e-mails and robot messages start with this address.
+SITE_URL = os.environ.get("CREWDESK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 ALLOWED_HOSTS = env_list(
     "CREWDESK_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )

@@ -1,0 +1,3 @@
+from crewdesk.cli import main
+
+main()
