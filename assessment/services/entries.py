@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.models import Entry
-from assessment.rules import breach_consequence, points_consequence
+from assessment.rules import breach_consequence, points_consequence, violation_consequence
 from assessment.services.common import (
     MANUAL_FACT,
     MANUAL_RULES,
@@ -127,13 +127,84 @@ def attendance_facts(month: date, person_ids: Iterable[int] | None, book: Policy
 
 
 def callback_facts(month: date, person_ids: Iterable[int] | None, book: PolicyBook) -> list[Fact]:
-    """BEH-01 from callback answers (CB-01): no callback records yet; findings come by hand."""
-    return []
+    """BEH-01: one fact per behaviour item violated in a callback (CB-01/CB-02) done in the
+    month, fined `beh.violation_fine`; keyed by callback and item, so never counted twice."""
+    from attendance.queries import month_range
+    from callbacks.models import Callback
+
+    low, high = month_range(month)
+    answers = Callback.violations.through.objects.filter(
+        callback__state=Callback.State.DONE,
+        callback__done_at__gte=low,
+        callback__done_at__lt=high,
+    ).select_related("callback__engineer", "behaviouritem")
+    if person_ids is not None:
+        answers = answers.filter(callback__engineer_id__in=person_ids)
+    facts = []
+    for answer in answers.order_by("callback_id", "behaviouritem__code"):
+        callback, item = answer.callback, answer.behaviouritem
+        consequence = violation_consequence(1, assessment_policy(book, callback.engineer, month))
+        facts.append(
+            Fact(
+                person_id=callback.engineer_id,
+                rule_id=consequence.rule_id,
+                points=consequence.points,
+                fine=consequence.fine,
+                source=Entry.Source.CALLBACK,
+                fact_key=f"callback:{callback.pk}:{item.code}",
+                evidence={
+                    "callback": callback.pk,
+                    "kind": callback.kind,
+                    "order": callback.order_id,
+                    "item": item.code,
+                    "label": item.label,
+                    "done_at": timezone.localtime(callback.done_at).isoformat(),
+                },
+            )
+        )
+    return facts
 
 
 def complaint_facts(month: date, person_ids: Iterable[int] | None, book: PolicyBook) -> list[Fact]:
-    """KPI-06 from verified complaints (CB-04): no complaint records yet; findings come by hand."""
-    return []
+    """KPI-06 (or KPI-04 for a renewal visit that breached its deadline) from the complaints the
+    assessment group verified in the month as the employee's fault (CB-04); each point costs
+    `kpi.fine_per_point` (KPI-07). An unverified or rejected complaint counts nothing."""
+    from attendance.queries import month_range
+    from callbacks.models import Complaint
+    from callbacks.rules import complaint_rule
+
+    low, high = month_range(month)
+    complaints = Complaint.objects.filter(
+        state=Complaint.State.VERIFIED, decided_at__gte=low, decided_at__lt=high
+    ).select_related("engineer", "order")
+    if person_ids is not None:
+        complaints = complaints.filter(engineer_id__in=person_ids)
+    facts = []
+    for complaint in complaints.order_by("pk"):
+        order = complaint.order
+        late = order is not None and order.breaches.filter(person=complaint.engineer_id).exists()
+        consequence = points_consequence(
+            complaint_rule(order.kind if order else None, late),
+            assessment_policy(book, complaint.engineer, month),
+        )
+        facts.append(
+            Fact(
+                person_id=complaint.engineer_id,
+                rule_id=consequence.rule_id,
+                points=consequence.points,
+                fine=consequence.fine,
+                source=Entry.Source.COMPLAINT,
+                fact_key=f"complaint:{complaint.pk}",
+                evidence={
+                    "complaint": complaint.pk,
+                    "order": complaint.order_id,
+                    "order_no": str(order) if order else "",
+                    "reason": complaint.reason,
+                    "verified_at": timezone.localtime(complaint.decided_at).isoformat(),
+                },
+            )
+        )
+    return facts
 
 
 FACT_SOURCES = (breach_facts, attendance_facts, callback_facts, complaint_facts)
