@@ -2,7 +2,7 @@ from datetime import date
 
 from django.urls import path, register_converter
 
-from attendance import views
+from attendance.views import person, phone, station
 
 
 class MonthConverter:
@@ -35,19 +35,19 @@ register_converter(DayConverter, "day")
 
 app_name = "attendance"
 urlpatterns = [
-    path("", views.phone_page, name="home"),
-    path("punch/", views.punch, name="punch"),
-    path("location-consent/", views.location_consent, name="consent"),
-    path("people/<int:pk>/", views.person_current, name="person-current"),
-    path("people/<int:pk>/<month:month>/", views.person_month, name="person"),
-    path("people/<int:pk>/day/<day:day>/", views.day_detail, name="day"),
-    path("station/<int:unit_pk>/", views.station_current, name="station-current"),
-    path("station/<int:unit_pk>/<month:month>/", views.station_month, name="station"),
+    path("", phone.phone_page, name="home"),
+    path("punch/", phone.punch, name="punch"),
+    path("location-consent/", phone.location_consent, name="consent"),
+    path("people/<int:pk>/", person.person_current, name="person-current"),
+    path("people/<int:pk>/<month:month>/", person.person_month, name="person"),
+    path("people/<int:pk>/day/<day:day>/", person.day_detail, name="day"),
+    path("station/<int:unit_pk>/", station.station_current, name="station-current"),
+    path("station/<int:unit_pk>/<month:month>/", station.station_month, name="station"),
     path(
         "station/<int:unit_pk>/<month:month>/export.xlsx",
-        views.station_export,
+        station.station_export,
         name="station-export",
     ),
-    path("station/<int:unit_pk>/<month:month>/close/", views.station_close, name="station-close"),
-    path("station/<int:unit_pk>/<month:month>/proxy/", views.station_proxy, name="station-proxy"),
+    path("station/<int:unit_pk>/<month:month>/close/", station.station_close, name="station-close"),
+    path("station/<int:unit_pk>/<month:month>/proxy/", station.station_proxy, name="station-proxy"),
 ]

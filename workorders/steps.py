@@ -1,5 +1,5 @@
 """A lifecycle step by name, as the phone page and the API send it: checks that the inputs the
-step needs are there and calls the one service that takes it (workorders/services.py)."""
+step needs are there and calls the one service that takes it (workorders/services/)."""
 
 from datetime import datetime
 

@@ -1,0 +1,156 @@
+"""What every work-order service shares: step labels and checks, the timeline event, the
+order's policy, the people of the WO-05 chain, the row lock, and the deadline bookkeeping
+(next_due_at, the sweep's wake-up) with the breach facts."""
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core import clock
+from core.errors import DomainError
+from core.policy import policy_for
+from people.models import OrgUnit, Person
+from people.roles import Role
+from workorders import rules
+from workorders.models import Breach, Order, OrderEvent, State
+
+STEP_LABELS = {
+    "contact": gettext_lazy("log the customer call"),
+    "appoint": gettext_lazy("agree an appointment"),
+    "on_the_way": gettext_lazy("set off"),
+    "arrive": gettext_lazy("arrive on site"),
+    "resolve": gettext_lazy("mark resolved"),
+    "escalate": gettext_lazy("escalate to technical support"),
+    "not_complete": gettext_lazy("mark not completed"),
+    "feedback": gettext_lazy("give feedback to customer service"),
+    "close": gettext_lazy("close the order"),
+    "follow_up": gettext_lazy("record the follow-up"),
+    "dispatch": gettext_lazy("dispatch"),
+    "cancel": gettext_lazy("cancel"),
+}
+
+
+def sla_policy(order: Order, at: datetime | None = None) -> rules.SlaPolicy:
+    day = timezone.localdate(at or clock.now())
+    return rules.SlaPolicy.from_policy(policy_for(order.unit.client_id, on=day))
+
+
+def _event(
+    order: Order, kind: str, *, by: Person | None, note: str = "", **data: Any
+) -> OrderEvent:
+    return OrderEvent.objects.create(
+        order=order,
+        at=clock.now(),
+        kind=kind,
+        by=by,
+        note=note[:1000],
+        data={k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in data.items()},
+    )
+
+
+def _check_step(order: Order, step: str) -> None:
+    if not rules.step_allowed(step, state=order.state, kind=order.kind):
+        raise DomainError(
+            _("You cannot {step} while the order is “{state}”.").format(
+                step=STEP_LABELS[step], state=order.get_state_display()
+            ),
+            field="state",
+        )
+
+
+def _order_url(order: Order) -> str:
+    return f"/orders/{order.pk}/"
+
+
+# --- the people of the chain ---------------------------------------------------------------------
+
+
+def station_of(unit: OrgUnit) -> OrgUnit | None:
+    """The station (区站) above or at a unit."""
+    ids = [int(p) for p in unit.path.strip("/").split("/") if p]
+    return OrgUnit.objects.filter(pk__in=ids, kind=OrgUnit.Kind.STATION).order_by("-path").first()
+
+
+def chain_people(order: Order) -> dict[str, Person | None]:
+    """WO-05: engineer, station head, station manager, customer-service agent, operations manager."""
+    station = station_of(order.unit)
+    by_role = {}
+    if station is not None:
+        for person in Person.objects.filter(
+            unit=station, active=True, role__in=[Role.STATION_HEAD, Role.STATION_MANAGER]
+        ).order_by("pk"):
+            by_role.setdefault(person.role, person)
+    ops = Person.objects.filter(role=Role.OPS_MANAGER, active=True).order_by("pk").first()
+    return {
+        "engineer": order.engineer,
+        "station_head": by_role.get(Role.STATION_HEAD),
+        "station_manager": by_role.get(Role.STATION_MANAGER),
+        "cs_agent": order.cs_agent,
+        "ops_manager": ops,
+    }
+
+
+def _lock(order: Order) -> Order:
+    return Order.objects.select_for_update().get(pk=order.pk)
+
+
+# --- deadlines and breach facts -----------------------------------------------------------------
+
+
+def _pending_deadlines(order: Order) -> list[datetime]:
+    after = order.swept_until
+    candidates = []
+    if order.state not in (State.CLOSED, State.CANCELLED):
+        if (
+            order.kind not in rules.CUSTOMER_KINDS
+            and order.contact_due_at
+            and order.contacted_at is None
+            and order.arrived_at is None
+        ):
+            candidates.append(order.contact_due_at)
+        if order.on_site_due_at and order.arrived_at is None:
+            candidates.append(order.on_site_due_at)
+        if order.complete_due_at and order.resolved_at is None:
+            candidates.append(order.complete_due_at)
+    if order.chain_due_at:
+        candidates.append(order.chain_due_at)
+    return [d for d in candidates if after is None or d > after]
+
+
+def _save_and_schedule(order: Order) -> None:
+    pending = _pending_deadlines(order)
+    order.next_due_at = min(pending) if pending else None
+    order.save()
+    if order.next_due_at is not None:
+        from workorders.tasks import schedule_sweep
+
+        due, pk = order.next_due_at, order.pk
+        transaction.on_commit(lambda: schedule_sweep(pk, due))
+
+
+def _breach(
+    order: Order, rule_id: str, kind: str, person: Person | None, due_at: datetime, amount=0
+) -> bool:
+    _obj, created = Breach.objects.get_or_create(
+        order=order,
+        rule_id=rule_id,
+        kind=kind,
+        person=person,
+        defaults={"due_at": due_at, "recorded_at": clock.now(), "amount": amount},
+    )
+    if created:
+        _event(
+            order,
+            "breach",
+            by=None,
+            rule=rule_id,
+            breach=kind,
+            person=person.name if person else "",
+            due=due_at,
+            amount=str(amount),
+        )
+    return created
