@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+"""Daily, weekly and quarterly staff reports (REP-01..04)."""
+
+from django.urls import path
+
+from reports import views
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("overview/", views.overview, name="overview"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/refresh/", views.refresh, name="refresh"),
+]

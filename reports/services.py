@@ -1,0 +1,412 @@
+"""Staff report operations (REP-01..04): generating the due drafts, pre-filling them from the
+period's orders, inspections and attendance, submitting and delivering them to the client,
+reminding before the deadline and flagging late ones after it."""
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core import audit, clock
+from core.errors import DomainError
+from core.policy import policy_for
+from core.workcalendar import WorkCalendar
+from notifications.models import Delivery, Notification
+from notifications.services import notify
+from people.models import Person
+from people.roles import EmploymentType, Role
+from reports import rules
+from reports.models import Kind, Project, Report
+
+MAX_TEXT = 20_000
+
+
+def report_policy(client_id: int | None, on: date) -> rules.ReportPolicy:
+    return rules.ReportPolicy.from_policy(policy_for(client_id, on=on))
+
+
+def calendar_for(start: date, end: date) -> WorkCalendar:
+    use_cn = policy_for(None, on=end)["att.cn_calendar"]
+    return WorkCalendar(start, end, use_cn_calendar=use_cn)
+
+
+def reporters() -> Any:
+    """People who must report (REP-01..03), the database form of `rules.must_report`."""
+    return Person.objects.filter(
+        active=True,
+        role=Role.ENGINEER,
+        client__isnull=False,
+        employment_type__in=[EmploymentType.RESIDENT, EmploymentType.OUTSOURCED],
+    )
+
+
+def _new_report(
+    person: Person,
+    kind: str,
+    day: date,
+    client_id: int,
+    calendar: WorkCalendar,
+    now: datetime,
+    project: Project | None = None,
+) -> Report:
+    policy = report_policy(client_id, day)
+    start, end = rules.period_of(kind, day)
+    due = rules.due_at(
+        kind,
+        start,
+        end,
+        policy,
+        lambda d: calendar.day(d).is_workday,
+        timezone.get_default_timezone(),
+    )
+    return Report(
+        person=person,
+        kind=kind,
+        project=project,
+        client_id=client_id,
+        period_start=start,
+        period_end=end,
+        due_at=due,
+        remind_at=rules.reminder_at(due, policy),
+        created_at=now,
+    )
+
+
+def create_due_reports(day: date) -> int:
+    """Create the drafts due for the periods containing `day`: the daily report on a working day
+    (REP-01), the week's report (REP-02), the quarter's summary (REP-03) and each running
+    project's weekly progress report (REP-04). Idempotent: existing ones are left alone.
+    Returns how many were created."""
+    now = clock.now()
+    q_start, q_end = rules.period_of(rules.QUARTERLY, day)
+    calendar = calendar_for(q_start, q_end)
+    rows: list[Report] = []
+    for person in reporters():
+        if not rules.must_report(
+            role=person.role,
+            employment_type=person.employment_type,
+            client_id=person.client_id,
+            active=person.active,
+        ):
+            continue
+        if rules.daily_due_on(day, lambda d: calendar.day(d).is_workday):
+            rows.append(_new_report(person, Kind.DAILY, day, person.client_id, calendar, now))
+        rows.append(_new_report(person, Kind.WEEKLY, day, person.client_id, calendar, now))
+        rows.append(_new_report(person, Kind.QUARTERLY, day, person.client_id, calendar, now))
+    running = Project.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day
+    ).select_related("manager")
+    for project in running:
+        if report_policy(project.client_id, day).project_weekly and project.manager.active:
+            rows.append(
+                _new_report(
+                    project.manager, Kind.PROJECT, day, project.client_id, calendar, now, project
+                )
+            )
+    before = Report.objects.count()
+    Report.objects.bulk_create(rows, ignore_conflicts=True)
+    return Report.objects.count() - before
+
+
+# --- pre-filled draft ------------------------------------------------------------------------
+
+
+def _local_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_default_timezone()
+    return (
+        datetime.combine(start, datetime.min.time(), tzinfo=tz),
+        datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=tz),
+    )
+
+
+def _order_facts(person: Person, start: date, end: date) -> dict[str, Any]:
+    from workorders.models import OPEN_STATES, Order
+
+    lo, hi = _local_bounds(start, end)
+    mine = Order.objects.filter(engineer=person)
+    resolved = list(
+        mine.filter(resolved_at__gte=lo, resolved_at__lt=hi)
+        .order_by("resolved_at")
+        .values_list("number", flat=True)[:50]
+    )
+    return {
+        "dispatched": mine.filter(dispatched_at__gte=lo, dispatched_at__lt=hi).count(),
+        "resolved": len(resolved),
+        "resolved_numbers": resolved,
+        "open": mine.filter(state__in=OPEN_STATES, dispatched_at__lt=hi).count(),
+    }
+
+
+def _inspection_facts(person: Person, start: date, end: date) -> dict[str, Any] | None:
+    """Inspections of the period, from the inspections app when it offers
+    `inspections.queries.inspection_facts_for_report(person, start, end) -> dict`
+    (e.g. {"done": 3, "missed": 0, "anomalies": 1}); None while it does not."""
+    try:
+        from inspections.queries import inspection_facts_for_report  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    try:
+        return dict(inspection_facts_for_report(person, start, end))
+    except Exception:  # a half-built neighbour must not stop a report
+        return None
+
+
+def _attendance_facts(person: Person, start: date, end: date) -> dict[str, Any]:
+    from attendance.models import DayJudgement, DayStatus
+
+    days = DayJudgement.objects.filter(person=person, date__gte=start, date__lte=end)
+    worked = days.filter(
+        status__in=[
+            DayStatus.ON_TIME,
+            DayStatus.LATE,
+            DayStatus.EARLY,
+            DayStatus.LATE_EARLY,
+            DayStatus.MISSING,
+        ]
+    ).count()
+    sums = days.aggregate(
+        late=Sum("late_count"), absent=Sum("absent_days"), leave=Sum("leave_days")
+    )
+    return {
+        "days_worked": worked,
+        "late": int(sums["late"] or 0),
+        "absent_days": str(sums["absent"] or 0),
+        "leave_days": str(sums["leave"] or 0),
+    }
+
+
+def report_facts(report: Report) -> dict[str, Any]:
+    """The figures a draft is pre-filled from: the person's orders, inspections and attendance
+    of the report's period."""
+    start, end = report.period_start, report.period_end
+    facts: dict[str, Any] = {
+        "orders": _order_facts(report.person, start, end),
+        "attendance": _attendance_facts(report.person, start, end),
+    }
+    inspections = _inspection_facts(report.person, start, end)
+    if inspections is not None:
+        facts["inspections"] = inspections
+    return facts
+
+
+def draft_text(report: Report, facts: dict[str, Any]) -> str:
+    """A readable first version of the report, in the active language, for the engineer to edit."""
+    orders, attendance = facts["orders"], facts["attendance"]
+    lines = [
+        _("{kind} {start} – {end}").format(
+            kind=report.get_kind_display(), start=report.period_start, end=report.period_end
+        ),
+        _("Orders: {dispatched} received, {resolved} resolved, {open} still open.").format(
+            **orders
+        ),
+    ]
+    if orders["resolved_numbers"]:
+        lines.append(_("Resolved: {numbers}").format(numbers=", ".join(orders["resolved_numbers"])))
+    if "inspections" in facts:
+        lines.append(
+            _("Inspections: {done} done.").format(done=facts["inspections"].get("done", 0))
+        )
+    lines.append(
+        _(
+            "Attendance: {days_worked} days worked, {late} late arrivals, "
+            "{leave_days} days of leave, {absent_days} days absent."
+        ).format(**attendance)
+    )
+    if report.project_id:
+        lines.append(_("Project: {name}").format(name=report.project.name))
+    lines.append(_("Work done and issues:"))
+    return "\n".join(lines) + "\n"
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _clean_text(text: Any) -> str:
+    value = str(text or "").replace("\x00", "").strip()
+    if not value:
+        raise DomainError(_("Write the report before submitting it."), field="text")
+    if len(value) > MAX_TEXT:
+        raise DomainError(
+            _("The report is longer than {n} characters.").format(n=MAX_TEXT), field="text"
+        )
+    return value
+
+
+def _check_author(report: Report, by: Any) -> None:
+    person = getattr(by, "person", by)
+    if getattr(person, "pk", None) != report.person_id:
+        raise DomainError(_("Only the author can change or submit this report."))
+
+
+@transaction.atomic
+def save_draft(report: Report, *, by: Any, text: str) -> Report:
+    """Keep the edited text of a draft without submitting it."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _check_author(report, by)
+    if report.status != Report.Status.DRAFT:
+        raise DomainError(_("This report has already been submitted."))
+    value = str(text or "").replace("\x00", "")
+    if len(value) > MAX_TEXT:
+        raise DomainError(
+            _("The report is longer than {n} characters.").format(n=MAX_TEXT), field="text"
+        )
+    report.text = value
+    report.save(update_fields=["text"])
+    return report
+
+
+@transaction.atomic
+def submit_report(report: Report, *, by: Any, text: str) -> Report:
+    """Submit a report and deliver it to the client's contact with the customer specialist in
+    copy (REP-01). After the deadline it is marked late (REP-01..04)."""
+    report = (
+        Report.objects.select_for_update().select_related("person", "project").get(pk=report.pk)
+    )
+    _check_author(report, by)
+    if report.status != Report.Status.DRAFT:
+        raise DomainError(_("This report has already been submitted."))
+    report.text = _clean_text(text)
+    now = clock.now()
+    report.facts = report_facts(report)
+    report.status = Report.Status.SUBMITTED
+    report.submitted_at = now
+    report.late = rules.is_late(report.due_at, now, now)
+    if report.late and report.late_flagged_at is None:
+        report.late_flagged_at = now
+    report.save()
+    audit.record(
+        report,
+        "reports.report.submitted",
+        by=by,
+        data={"rule": report.rule_id, "late": report.late, "due_at": report.due_at.isoformat()},
+    )
+    deliver_report(report)
+    return report
+
+
+def report_url(report: Report) -> str:
+    return reverse("reports:detail", args=[report.pk])
+
+
+def recipients_of(report: Report) -> tuple[list[Person], list[Person]]:
+    """REP-01: to the client's contact people, in copy its customer specialists."""
+    people = Person.objects.filter(client_id=report.client_id, active=True).select_related("user")
+    return (
+        list(people.filter(role=Role.CLIENT_PIC)),
+        list(people.filter(role=Role.CLIENT_SPECIALIST)),
+    )
+
+
+def _email_copy(notification: Notification) -> None:
+    """The client reads reports by e-mail too: one delivery to his own mailbox unless the
+    station's rules already planned one (the worker's sweep sends it after commit)."""
+    email = notification.recipient.user.email
+    if not email or notification.deliveries.filter(to_email=email).exists():
+        return
+    Delivery.objects.create(
+        notification=notification,
+        to_email=email,
+        created_at=notification.created_at,
+        next_try_at=notification.created_at,
+    )
+
+
+def deliver_report(report: Report) -> list[Notification]:
+    to, cc = recipients_of(report)
+    sent = []
+    for person, title in [(p, gettext_lazy("{kind} from {name}")) for p in to] + [
+        (p, gettext_lazy("Copy: {kind} from {name}")) for p in cc
+    ]:
+        notification = notify(
+            person,
+            event=f"reports.{report.kind}.submitted",
+            title=title,
+            body=report.text,
+            url=report_url(report),
+            params={"kind": Kind(report.kind).label, "name": report.person.name},
+            unit=report.person.unit,
+        )
+        if notification is not None:
+            _email_copy(notification)
+            sent.append(notification)
+    return sent
+
+
+# --- clock-driven ----------------------------------------------------------------------------
+
+
+def reports_to_remind(at: datetime) -> list[int]:
+    return list(
+        Report.objects.filter(
+            status=Report.Status.DRAFT,
+            reminded_at__isnull=True,
+            remind_at__lte=at,
+            due_at__gte=at,
+        ).values_list("pk", flat=True)[:5000]
+    )
+
+
+def remind_report(report_id: int, at: datetime) -> bool:
+    """Send the one reminder of a draft (claimed with a conditional UPDATE: once per report)."""
+    claimed = Report.objects.filter(
+        pk=report_id, status=Report.Status.DRAFT, reminded_at__isnull=True, due_at__gte=at
+    ).update(reminded_at=at)
+    if not claimed:
+        return False
+    report = Report.objects.select_related("person").get(pk=report_id)
+    notify(
+        report.person,
+        event=f"reports.{report.kind}.reminder",
+        title=gettext_lazy("Your {kind} is due at {due}"),
+        params={
+            "kind": Kind(report.kind).label,
+            "due": timezone.localtime(report.due_at).strftime("%Y-%m-%d %H:%M"),
+        },
+        url=report_url(report),
+    )
+    return True
+
+
+def reports_to_flag(at: datetime) -> list[int]:
+    return list(
+        Report.objects.filter(
+            status=Report.Status.DRAFT, late_flagged_at__isnull=True, due_at__lt=at
+        ).values_list("pk", flat=True)[:5000]
+    )
+
+
+def flag_late_report(report_id: int, at: datetime) -> bool:
+    """The deadline passed without a submission: the report is late (missing) from now on."""
+    claimed = Report.objects.filter(
+        pk=report_id, status=Report.Status.DRAFT, late_flagged_at__isnull=True, due_at__lt=at
+    ).update(late=True, late_flagged_at=at)
+    if not claimed:
+        return False
+    report = Report.objects.select_related("person__manager").get(pk=report_id)
+    audit.record(
+        report,
+        "reports.report.late",
+        data={"rule": report.rule_id, "due_at": report.due_at.isoformat()},
+    )
+    if report.person.manager is not None:
+        notify(
+            report.person.manager,
+            event=f"reports.{report.kind}.late",
+            title=gettext_lazy("{name} has not submitted the {kind}"),
+            params={"name": report.person.name, "kind": Kind(report.kind).label},
+            url=report_url(report),
+            unit=report.person.unit,
+        )
+    return True
+
+
+def run_clock(at: datetime) -> tuple[int, int]:
+    """One pass of the clock: reminders due and late flags due. Returns (reminded, flagged)."""
+    reminded = sum(remind_report(pk, at) for pk in reports_to_remind(at))
+    flagged = sum(flag_late_report(pk, at) for pk in reports_to_flag(at))
+    return reminded, flagged
