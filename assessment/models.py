@@ -173,3 +173,30 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.month:%Y-%m} {self.rule_id}"
+
+
+def objection_upload_to(instance: "ObjectionAttachment", filename: str) -> str:
+    return f"objections/{instance.uploaded_at:%Y/%m}/{filename}"
+
+
+class ObjectionAttachment(models.Model):
+    """KPI-11: a photo or document the assessed person adds to his objection (kept under MEDIA
+    like the attachments of requests)."""
+
+    objection = models.ForeignKey(
+        Objection,
+        verbose_name=_("objection"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField(_("file"), upload_to=objection_upload_to)
+    name = models.CharField(_("file name"), max_length=200)
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        verbose_name = _("objection attachment")
+        verbose_name_plural = _("objection attachments")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -25,6 +25,21 @@ MANUAL_RULES = ("KPI-05", "BEH-03", "KPI-06", "BEH-01")
 # KPI-12 counts breaches of client rules; attendance fines are the employer's own matter.
 ATTENDANCE_RULES = ("ATT-04", "ATT-05", "ATT-06")
 MANUAL_FACT = "manual:"
+# BEH-03: group leaders and above keep their phone on 24 h.
+PHONE_ON_ROLES = {
+    Role.GROUP_LEADER,
+    Role.STATION_HEAD,
+    Role.STATION_MANAGER,
+    Role.AREA_SUPERVISOR,
+    Role.OPS_MANAGER,
+}
+
+
+def check_phone_on_role(person: Person, rule_id: str) -> None:
+    """BEH-03 is a rule for group leaders and above: a phone-off finding on an engineer is
+    refused (pages and API check this before recording the finding)."""
+    if (rule_id or "").strip().upper() == "BEH-03" and person.role not in PHONE_ON_ROLES:
+        raise DomainError(_("BEH-03 applies to group leaders and above only."), field="person")
 
 
 def assessment_policy(book: PolicyBook, person: Person, month: date) -> AssessmentPolicy:

@@ -27,14 +27,15 @@ def entries(org, time_machine):
 
     return [
         add(org.engineer_a, "KPI-05"),
-        add(org.engineer_a, "BEH-03"),
+        add(org.engineer_a, "KPI-05"),
         add(org.engineer_b, "KPI-06"),
+        add(org.leader_a, "BEH-03"),  # BEH-03: group leaders and above
     ]
 
 
 @pytest.mark.parametrize(
     ("who", "seen"),
-    [("engineer_a", 2), ("engineer_b", 1), ("manager_a", 2), ("hr", 3), ("client_pic", 2)],
+    [("engineer_a", 2), ("engineer_b", 1), ("manager_a", 3), ("hr", 4), ("client_pic", 2)],
 )
 def test_entries_are_seen_like_people(org, entries, who, seen):
     assert queries.entries_for(getattr(org, who).user).count() == seen

@@ -261,7 +261,8 @@ def test_generating_for_some_people_leaves_the_others_alone(org, now):
     ],
 )
 def test_a_finding_by_hand_cites_its_rule(org, now, rule_id, points, fine, source):
-    entry = finding(org, rule_id, month=date(2026, 11, 17))
+    person = org.leader_a if rule_id == "BEH-03" else org.engineer_a
+    entry = finding(org, rule_id, month=date(2026, 11, 17), person=person)
 
     assert (entry.rule_id, entry.points, entry.fine) == (rule_id, Decimal(points), Decimal(fine))
     assert entry.month == NOV
@@ -571,7 +572,8 @@ def test_a_rejected_decision_gives_a_reason_and_is_not_proposed_again(org, separ
 
 
 def test_generating_leaves_findings_by_hand_alone(org, now):
-    entries = [finding(org, rule) for rule in ("KPI-05", "KPI-06", "BEH-01", "BEH-03")]
+    entries = [finding(org, rule) for rule in ("KPI-05", "KPI-06", "BEH-01")]
+    entries.append(finding(org, "BEH-03", person=org.leader_a))
 
     assert services.generate_entries(NOV) == 0
 
