@@ -24,6 +24,7 @@ from core.errors import DomainError
 from core.policy import PolicyBook
 from people.models import Person
 from people.roles import EmploymentType, Role
+from statements.locks import locked_person_ids
 
 # --- thresholds (KPI-08, KPI-09, BEH-02, KPI-12) ------------------------------------------------
 
@@ -37,7 +38,7 @@ def evaluate_thresholds(month: date, *, person_ids: Iterable[int] | None = None)
     operations manager stays as it is."""
     month = month.replace(day=1)
     policy_book = PolicyBook()
-    scope = set(_people_of_month(month, person_ids))
+    scope = set(_people_of_month(month, person_ids)) - locked_person_ids(month)  # KPI-11
     window_start = previous_months(month, 12)[0]  # wide enough for any window policy
     by_person: dict[int, list[Entry]] = {pk: [] for pk in scope}
     for entry in (

@@ -29,6 +29,7 @@ from core.errors import DomainError
 from core.money import cny
 from core.policy import PolicyBook
 from people.models import Person
+from statements.locks import locked_people, locked_person_ids, require_open_month
 
 
 @dataclass(frozen=True)
@@ -223,11 +224,14 @@ def generate_entries(month: date, *, person_ids: Iterable[int] | None = None) ->
     person_ids = list(person_ids) if person_ids is not None else None
     book = PolicyBook()
     facts = [fact for source in FACT_SOURCES for fact in source(month, person_ids, book)]
+    locked = locked_person_ids(month)  # KPI-11: a closed month's ledger is left alone
+    facts = [fact for fact in facts if fact.person_id not in locked]
     # Findings by hand (fact "manual:…") are the assessment group's; the generator leaves them.
     existing = (
         Entry.objects.select_for_update()
         .filter(month=month)
         .exclude(fact_key__startswith=MANUAL_FACT)
+        .exclude(person_id__in=locked_people(month))
     )
     if person_ids is not None:
         existing = existing.filter(person_id__in=person_ids)
@@ -304,6 +308,7 @@ def add_manual_entry(
     if month is None:
         raise DomainError(_("Give the assessment month."), field="month")
     month = month.replace(day=1)
+    require_open_month(person.pk, month)  # KPI-11: closed months refuse changes
     policy = assessment_policy(PolicyBook(), person, month)
     if rule_id == "BEH-03":
         points, fine = Decimal("0"), cny(policy.phone_off_fine)  # BEH-03
@@ -344,6 +349,7 @@ def confirm_entry(entry: Entry, *, by: Any) -> Entry:
     """The assessment group confirms a proposed entry."""
     require_assessor(by, entry.person, _("Only the assessment group confirms entries."))
     entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    require_open_month(entry.person_id, entry.month)  # KPI-11: closed months refuse changes
     if entry.state != Entry.State.PROPOSED:
         raise DomainError(_("Only a proposed entry can be confirmed."), field="state")
     set_state(entry, Entry.State.CONFIRMED, by=by)
