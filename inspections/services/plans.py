@@ -161,10 +161,11 @@ def _generate_sampled(plan: Plan, start: date, end: date, now: datetime) -> int:
     by_engineer: dict[int, list[Asset]] = {}
     for asset in assets:
         by_engineer.setdefault(asset.engineer_id, []).append(asset)
-    last_done = dict(
-        Ticket.objects.filter(asset__in=assets, status=Ticket.Status.DONE)
+    # Rotation: the boxes sampled least recently come first, so every box gets its turn.
+    last_sampled = dict(
+        Ticket.objects.filter(plan=plan, asset__in=assets)
         .values("asset_id")
-        .annotate(last=Max("due_on"))
+        .annotate(last=Max("window_start"))
         .values_list("asset_id", "last")
     )
     for slot in rules.slots(plan.frequency, 1, start, end, is_workday):
@@ -175,7 +176,7 @@ def _generate_sampled(plan: Plan, start: date, end: date, now: datetime) -> int:
                 continue  # this engineer's week is drawn already
             seed = f"INS-03:{plan.pk}:{engineer_id}:{slot.window_start}"
             size = rules.sample_size(*box_range, seed)
-            chosen = set(rules.pick_sample([(b.pk, last_done.get(b.pk)) for b in boxes], size))
+            chosen = set(rules.pick_sample([(b.pk, last_sampled.get(b.pk)) for b in boxes], size))
             engineer = boxes[0].engineer
             zone_paths = list(engineer.zones.values_list("path", flat=True))
             user_ids = []
@@ -194,6 +195,7 @@ def _generate_sampled(plan: Plan, start: date, end: date, now: datetime) -> int:
                     if ticket is None:
                         continue
                     created += 1
+                    last_sampled[box.pk] = slot.window_start
                     if first and user_ids:  # the users' line tests go with the first box
                         ticket.sampled_users.set(
                             rules.spread_sample(user_ids, users_size, seed + ":users")
