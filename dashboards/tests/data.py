@@ -153,9 +153,50 @@ def callbacks(org, made: dict) -> None:
     callback(org.engineer_b, "2026-11-02", 1, made["o5"])
 
 
+def ticket(asset, engineer, due: str, status: str = "open", template=None):
+    from inspections.models import ChecklistTemplate, Ticket
+
+    template = (
+        template
+        or ChecklistTemplate.objects.get_or_create(
+            name="dashboard test", asset_kind=asset.kind, version=900
+        )[0]
+    )
+    day = date.fromisoformat(due)
+    return Ticket.objects.create(
+        asset=asset,
+        template=template,
+        engineer=engineer,
+        rule_id="INS-04",
+        window_start=day.replace(day=1),
+        planned_on=day,
+        due_on=day,
+        status=status,
+        created_at=NOW,
+        done_at=at(due) if status == "done" else None,
+    )
+
+
+def inspections(org) -> dict:
+    """Tickets due 2026-10: station A one done, one open (missed), one skipped with approval
+    (not counted): 2 due, 1 done, 50.0 %. Station B 2026-11: one done of one, 100.0 %.
+    Company 2026-11: 1 due, 1 done."""
+    from inspections.models import Asset
+
+    epon_a = Asset.objects.create(name="东苑 EPON", kind="epon_line", unit=org.community_a)
+    epon_b = Asset.objects.create(name="西城 EPON", kind="epon_line", unit=org.station_b)
+    return {
+        "t_done": ticket(epon_a, org.engineer_a, "2026-10-15", "done"),
+        "t_open": ticket(epon_a, org.engineer_a, "2026-10-20"),
+        "t_skipped": ticket(epon_a, org.engineer_a, "2026-10-25", "skipped"),
+        "t_b": ticket(epon_b, org.engineer_b, "2026-11-05", "done"),
+    }
+
+
 def everything(org) -> dict:
     made = orders(org)
     attendance(org)
     made.update(ledger(org))
     callbacks(org, made)
+    made.update(inspections(org))
     return made

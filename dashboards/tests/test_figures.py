@@ -121,6 +121,17 @@ def test_cb_01_callback_satisfaction(org, made, period):
     assert chart_for("callbacks", Scope(org.station_a), period).value("2026-11", "1") == 0
 
 
+def test_kpi_10_inspection_completion(org, made, period):
+    """KPI-10 / INS: tickets due per month, done, and the completion rate; an approved skip
+    (INS-01) is not due any more."""
+    chart = company("inspections", period)
+    assert [chart.value("2026-10", k) for k in ("due", "done", "rate")] == [2, 1, Decimal("50.0")]
+    assert [chart.value("2026-11", k) for k in ("due", "done", "rate")] == [1, 1, Decimal("100.0")]
+    assert chart.value("2026-09", "rate") is None
+    station_b = chart_for("inspections", Scope(org.station_b), period)
+    assert station_b.value("2026-10", "due") == 0
+
+
 def test_a_narrower_period_leaves_the_rest_out(org, made):
     period = period_for("2026-11", "2026-11", today=data.NOW.date())
     chart = company("orders", period)
@@ -142,6 +153,13 @@ def more_data(org, times: int) -> None:
         )
         data.entry(org.engineer_a, "2026-09", "KPI-01", f"more{i}", points="0.5", fine="50")
         data.callback(org.engineer_a, "2026-09-12", 4, o)
+        data.ticket(made_asset(org), org.engineer_a, "2026-09-14", "done")
+
+
+def made_asset(org):
+    from inspections.models import Asset
+
+    return Asset.objects.get_or_create(name="more", kind="epon_line", unit=org.community_a)[0]
 
 
 @pytest.mark.parametrize("name", list(QUERIES))

@@ -170,10 +170,26 @@ def test_att_04_attendance_rows_link_to_the_day(org, made):
     assert org.engineer_b.name not in html
 
 
+def test_ins_01_inspection_rows_link_to_the_ticket_and_leave_approved_skips_out(org, made):
+    """INS-01: a skip the area supervisor approved is no missed inspection."""
+    html = client_for(org.ops).get(rows_url("inspections", category="2026-10")).content.decode()
+    assert reverse("inspections:ticket", args=[made["t_open"].pk]) in html
+    assert reverse("inspections:ticket", args=[made["t_skipped"].pk]) not in html
+    done = client_for(org.ops).get(rows_url("inspections", series="done")).context["page"]
+    assert done.paginator.count == 2
+
+
+def test_cb_01_callback_rows_link_to_the_callback(org, made):
+    response = client_for(org.ops).get(rows_url("callbacks", category="2026-10", series="5"))
+    assert response.context["page"].paginator.count == 1
+    callback = made["o1"].callbacks.get()
+    assert reverse("callbacks:detail", args=[callback.pk]) in response.content.decode()
+
+
 def test_rows_pages_are_paginated(org, made, settings):
     more_data(org, 60)
     response = client_for(org.ops).get(rows_url("orders"))
-    assert response.context["page"].paginator.count == 64
+    assert response.context["page"].paginator.count == 4 + 60
     assert len(response.context["lines"]) == 50
     assert "page=2" in response.content.decode()
 
