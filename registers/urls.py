@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+"""Equipment stock-takes (INS-07) and the machine-room register (SEC-04)."""
+
+from django.urls import path
+
+from registers import views, views_security
 
 app_name = "registers"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.stocktakes, name="stocktakes"),
+    path("stocktakes/<int:pk>/", views.stocktake_detail, name="stocktake"),
+    path("losses/<int:pk>/", views.loss_detail, name="loss"),
+    path("losses/<int:pk>/receipt/", views.loss_receipt, name="loss-receipt"),
+    path("losses/<int:pk>/receipt/upload/", views.loss_receipt_upload, name="loss-receipt-upload"),
+    path("losses/<int:pk>/follow-up/", views.loss_follow_up, name="loss-follow-up"),
+    path("machine-room/", views_security.entries, name="entries"),
+    path("machine-room/<int:pk>/out/", views_security.entry_sign_out, name="entry-out"),
+    path("lent-out/", views_security.loans, name="loans"),
+    path("lent-out/<int:pk>/return/", views_security.loan_return, name="loan-return"),
+]
