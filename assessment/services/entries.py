@@ -167,26 +167,48 @@ def callback_facts(month: date, person_ids: Iterable[int] | None, book: PolicyBo
 
 
 def complaint_facts(month: date, person_ids: Iterable[int] | None, book: PolicyBook) -> list[Fact]:
-    """KPI-06 (or KPI-04 for a renewal visit that breached its deadline) from the complaints the
-    assessment group verified in the month as the employee's fault (CB-04); each point costs
-    `kpi.fine_per_point` (KPI-07). An unverified or rejected complaint counts nothing."""
+    """KPI-06 (or KPI-04 for a renewal visit that breached its deadline) from complaints; each
+    point costs `kpi.fine_per_point` (KPI-07). CB-04: a complaint counts in the month the
+    assessment group verified it as the employee's fault; an unverified or rejected one counts
+    nothing. With `cb.complaint_needs_verification` off, a complaint not rejected counts in the
+    month it was registered."""
+    from django.db.models import Q
+
     from attendance.queries import month_range
     from callbacks.models import Complaint
     from callbacks.rules import complaint_rule
 
     low, high = month_range(month)
-    complaints = Complaint.objects.filter(
-        state=Complaint.State.VERIFIED, decided_at__gte=low, decided_at__lt=high
-    ).select_related("engineer", "order")
+    verified_in_month = Q(state=Complaint.State.VERIFIED, decided_at__gte=low, decided_at__lt=high)
+    registered_in_month = Q(
+        state__in=[Complaint.State.REGISTERED, Complaint.State.VERIFIED],
+        registered_at__gte=low,
+        registered_at__lt=high,
+    )
+    complaints = Complaint.objects.filter(verified_in_month | registered_in_month).select_related(
+        "engineer", "order"
+    )
     if person_ids is not None:
         complaints = complaints.filter(engineer_id__in=person_ids)
     facts = []
     for complaint in complaints.order_by("pk"):
+        person = complaint.engineer
+        needs_verification = book.policy_for(
+            person.client_id or person.employer_id, on=month_bounds(month)[1]
+        )["cb.complaint_needs_verification"]
+        if needs_verification:
+            counts = (
+                complaint.state == Complaint.State.VERIFIED and low <= complaint.decided_at < high
+            )
+        else:
+            counts = low <= complaint.registered_at < high
+        if not counts:
+            continue
         order = complaint.order
         late = order is not None and order.breaches.filter(person=complaint.engineer_id).exists()
         consequence = points_consequence(
             complaint_rule(order.kind if order else None, late),
-            assessment_policy(book, complaint.engineer, month),
+            assessment_policy(book, person, month),
         )
         facts.append(
             Fact(
@@ -200,8 +222,9 @@ def complaint_facts(month: date, person_ids: Iterable[int] | None, book: PolicyB
                     "complaint": complaint.pk,
                     "order": complaint.order_id,
                     "order_no": str(order) if order else "",
+                    "state": complaint.state,
                     "reason": complaint.reason,
-                    "verified_at": timezone.localtime(complaint.decided_at).isoformat(),
+                    "registered_at": timezone.localtime(complaint.registered_at).isoformat(),
                 },
             )
         )

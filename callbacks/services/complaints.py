@@ -11,12 +11,14 @@ from callbacks.services.callbacks import bring_ledger_in_line
 from callbacks.services.common import (
     COMPLAINT_TAKERS,
     month_of,
+    policy_of,
     require,
     require_in_scope,
     user_of,
 )
 from core import audit, clock
 from core.errors import DomainError, ValidationErrors
+from core.policy import PolicyBook
 from people.models import Customer, Person
 from people.roles import Role
 
@@ -64,7 +66,14 @@ def register_complaint(
         by=by,
         data={"engineer": engineer, "order": str(order) if order else "", "text": text},
     )
+    if not _needs_verification(engineer):  # CB-04 switched off: it counts at once
+        bring_ledger_in_line(engineer.pk, month_of(complaint.registered_at))
     return complaint
+
+
+def _needs_verification(engineer: Person) -> bool:
+    """CB-04 `cb.complaint_needs_verification`: by default a complaint counts only once verified."""
+    return bool(policy_of(PolicyBook(), engineer, clock.today())["cb.complaint_needs_verification"])
 
 
 def _decide(complaint: Complaint, *, by: Any, reason: str, state: str) -> Complaint:
@@ -104,5 +113,9 @@ def verify_complaint(complaint: Complaint, *, by: Any, reason: str) -> Complaint
 
 @transaction.atomic
 def reject_complaint(complaint: Complaint, *, by: Any, reason: str) -> Complaint:
-    """CB-04: the complaint is not the employee's fault; it never counts."""
-    return _decide(complaint, by=by, reason=reason, state=Complaint.State.REJECTED)
+    """CB-04: the complaint is not the employee's fault; it never counts (with verification
+    switched off, the entry it had made is withdrawn)."""
+    complaint = _decide(complaint, by=by, reason=reason, state=Complaint.State.REJECTED)
+    if not _needs_verification(complaint.engineer):
+        bring_ledger_in_line(complaint.engineer_id, month_of(complaint.registered_at))
+    return complaint

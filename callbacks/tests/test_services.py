@@ -261,3 +261,18 @@ def test_bad_complaint_input_names_the_fields_and_stores_nothing(crew, now):
         services.register_complaint(by=crew.specialist, engineer=crew.engineer_b, text="x")
     assert error.value.field == "engineer"  # not the specialist's client
     assert not Complaint.objects.exists()
+
+
+def test_cb04_with_verification_switched_off_a_complaint_counts_until_rejected(crew, now):
+    """CB-04 `cb.complaint_needs_verification` off: KPI-06 at registration, withdrawn on
+    rejection."""
+    PolicyVersion.objects.create(
+        company=crew.client,
+        effective_from=date(2026, 1, 1),
+        values={"cb.complaint_needs_verification": False},
+        created_at=T0 - timedelta(days=300),
+    )
+    complaint = services.register_complaint(by=crew.cs, engineer=crew.engineer_a, text="态度差")
+    assert [e.rule_id for e in entries(crew.engineer_a, "KPI-06")] == ["KPI-06"]
+    services.reject_complaint(complaint, by=crew.ops, reason="不属实")
+    assert not entries(crew.engineer_a, "KPI-06").exists()
