@@ -20,8 +20,6 @@ if it read one of the overridden parameters: a source reads the policy through t
 records the keys, and a source that read the same values returns the same facts.
 """
 
-import json
-import tomllib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -33,6 +31,15 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from assessment.models import Entry, Objection
+from assessment.replay_policy import (  # noqa: F401  (the replay's public names)
+    DISABLEABLE_RULES,
+    REPLAY_PARAMS,
+    THRESHOLD_RULES,
+    ReplayBook,
+    ReplayPolicy,
+    load_policy_file,
+    parse_policy,
+)
 from assessment.rules import (
     AssessmentPolicy,
     points_consequence,
@@ -44,186 +51,11 @@ from assessment.services.common import ATTENDANCE_RULES, MANUAL_FACT
 from core.clock import month_bounds
 from core.errors import ValidationErrors
 from core.money import cny
-from core.policy import Policy, PolicyBook, validate_values
-from core.policy_params import PARAMETERS
-from core.policy_types import Kind
+from core.policy import PolicyBook
 from people.models import Person
 from people.roles import EmploymentType
 
 VARIANTS = ("ledger", "current", "replay")
-
-# Parameters a replay may change: the ones that turn stored facts into points, fines and
-# thresholds. Days are judged when punched (ATT-01..04 minutes), and the WO-05 chain fine is
-# stored on the breach when it is recorded, so those numbers do not change a past month.
-ATTENDANCE_FINE_PARAMS = (
-    "att.late_free_count",  # ATT-04
-    "att.late_fine",  # ATT-04
-    "att.late_absence_fine_factor",  # ATT-04
-    "att.late_band1_minutes",  # ATT-05
-    "att.late_band1_fine",
-    "att.late_band2_minutes",
-    "att.late_band2_fine",
-    "att.late_band3_minutes",
-    "att.late_band3_fine",
-    "att.early_leave_fine",  # ATT-06
-)
-REPLAY_PARAMS = (
-    tuple(
-        spec.key
-        for spec in PARAMETERS
-        if (spec.key.startswith(("kpi.", "beh.")) and spec.kind is not Kind.BOOL)
-        and spec.key != "kpi.objection_window_days"
-    )
-    + ATTENDANCE_FINE_PARAMS
-)
-
-# Rules a replay may switch off: those that yield entries and those that decide on thresholds.
-ENTRY_RULES = (
-    *(f"KPI-0{n}" for n in range(1, 7)),
-    "KPI-07",  # switched off: points cost nothing
-    "WO-05",
-    "ATT-04",
-    "ATT-05",
-    "ATT-06",
-    "BEH-01",
-    "BEH-03",
-)
-THRESHOLD_RULES = ("KPI-08", "KPI-09", "BEH-02", "KPI-12")
-DISABLEABLE_RULES = (*ENTRY_RULES, *THRESHOLD_RULES)
-KNOWN_RULES = frozenset(spec.rule_id for spec in PARAMETERS) | set(DISABLEABLE_RULES)
-
-
-# --- the policy a replay runs under -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReplayPolicy:
-    """Overridden parameters (stored values, validated like a policy change) and rules left out."""
-
-    params: Mapping[str, Any] = field(default_factory=dict)
-    disabled_rules: frozenset[str] = frozenset()
-
-    @property
-    def book_overrides(self) -> dict[str, Any]:
-        """KPI-07 switched off means a point costs nothing."""
-        if "KPI-07" in self.disabled_rules:
-            return {**self.params, "kpi.fine_per_point": "0"}
-        return dict(self.params)
-
-    @property
-    def changes_anything(self) -> bool:
-        return bool(self.params or self.disabled_rules)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"params": dict(self.params), "disabled_rules": sorted(self.disabled_rules)}
-
-
-def parse_policy(data: Any) -> ReplayPolicy:
-    """`{"params": {"kpi.fine_per_point": "120"}, "disabled_rules": ["BEH-01"]}` → ReplayPolicy.
-
-    Values go through the validators of a policy change (`core.policy.validate_values`): an
-    unknown parameter, a negative amount or a value out of range is refused, as is a parameter
-    a replay cannot apply and an unknown rule ID. Every error names its key.
-    """
-    if not isinstance(data, Mapping):
-        raise ValidationErrors(
-            {"policy": _("The policy must be an object with params and disabled_rules.")}
-        )
-    errors: dict[str, str] = {}
-    for key in data:
-        if key not in ("params", "disabled_rules"):
-            errors[str(key)] = _("Unknown key: only params and disabled_rules are read.")
-    params = data.get("params") or {}
-    rules = data.get("disabled_rules") or []
-    if not isinstance(params, Mapping):
-        errors["params"] = _("params must map parameter names to values.")
-        params = {}
-    if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
-        errors["disabled_rules"] = _("disabled_rules must be a list of rule IDs.")
-        rules = []
-    parsed: dict[str, Any] = {}
-    try:
-        parsed = validate_values(dict(params), partial=True)
-    except ValidationErrors as exc:
-        errors.update(exc.errors)
-    for key in parsed:
-        if key not in REPLAY_PARAMS:
-            errors[key] = _(
-                "This parameter does not change the assessment of a past month; "
-                "a replay cannot apply it."
-            )
-    disabled = set()
-    for raw in rules:
-        rule = raw.strip().upper()
-        if rule not in KNOWN_RULES:
-            errors[f"disabled_rules.{raw}"] = _("Unknown rule ID.")
-        elif rule not in DISABLEABLE_RULES:
-            errors[f"disabled_rules.{raw}"] = _(
-                "This rule yields no points, fines or thresholds to leave out."
-            )
-        else:
-            disabled.add(rule)
-    if errors:
-        raise ValidationErrors(errors)
-    return ReplayPolicy({k: v for k, v in parsed.items()}, frozenset(disabled))
-
-
-def load_policy_file(content: bytes | str, name: str = "policy.json") -> ReplayPolicy:
-    """A policy file in JSON or (by its name ending in .toml) TOML."""
-    if isinstance(content, bytes):
-        try:
-            content = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationErrors({"file": _("The policy file is not UTF-8 text.")}) from None
-    try:
-        toml = name.lower().endswith(".toml")
-        data = tomllib.loads(content) if toml else json.loads(content)
-    except (ValueError, tomllib.TOMLDecodeError) as exc:
-        raise ValidationErrors(
-            {"file": _("The policy file cannot be read: {error}").format(error=exc)}
-        ) from None
-    return parse_policy(data)
-
-
-# --- a policy book that applies the overrides and records what was read -------------------------
-
-
-@dataclass(frozen=True)
-class RecordingPolicy(Policy):
-    """A Policy that notes every key read, so the replay knows which facts an override changes."""
-
-    reads: set = field(default_factory=set)
-
-    def __getitem__(self, key: str) -> Any:
-        self.reads.add(key)
-        return super().__getitem__(key)
-
-    def raw(self, key: str) -> Any:
-        self.reads.add(key)
-        return super().raw(key)
-
-
-class ReplayBook(PolicyBook):
-    """The policy book of the ledger (every stored version) with `overrides` laid over every
-    company's policy on every day."""
-
-    def __init__(self, overrides: Mapping[str, Any] | None = None):
-        super().__init__()
-        self.overrides = dict(overrides or {})
-        self.reads: set[str] = set()
-        self._replay_cache: dict[tuple[int | None, date], RecordingPolicy] = {}
-
-    def policy_for(self, company_id: int | None, *, on: date) -> Policy:
-        key = (company_id, on)
-        policy = self._replay_cache.get(key)
-        if policy is None:
-            base = super().policy_for(company_id, on=on)
-            policy = self._replay_cache[key] = RecordingPolicy(
-                values={**base.values, **self.overrides},
-                sources={**base.sources, **dict.fromkeys(self.overrides)},
-                reads=self.reads,
-            )
-        return policy
 
 
 # --- the result ----------------------------------------------------------------------------------
