@@ -207,6 +207,10 @@ def record_callback(
         "violations": sorted(callback.violations.values_list("code", flat=True)),
         "note": callback.note,
     }
+    # KPI-11: a closed month's ledger refuses changes (a correction, or a fine that would not count).
+    from statements.locks import require_open_month
+
+    require_open_month(callback.engineer_id, month_of(callback.done_at or clock.now()))
     corrected = callback.state == Callback.State.DONE
     callback.state = Callback.State.DONE
     callback.done_at = callback.done_at or clock.now()  # a correction keeps the month

@@ -85,6 +85,10 @@ def _decide(complaint: Complaint, *, by: Any, reason: str, state: str) -> Compla
         raise DomainError(_("Give the reason for the decision."), field="reason")
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     require_in_scope(by, complaint.engineer)
+    if state == Complaint.State.VERIFIED:  # KPI-11: it would count in a closed month
+        from statements.locks import require_open_month
+
+        require_open_month(complaint.engineer_id, month_of(clock.now()))
     if complaint.state != Complaint.State.REGISTERED:
         raise DomainError(_("This complaint was already decided."), field="state")
     complaint.state = state

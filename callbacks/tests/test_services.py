@@ -276,3 +276,17 @@ def test_cb04_with_verification_switched_off_a_complaint_counts_until_rejected(c
     assert [e.rule_id for e in entries(crew.engineer_a, "KPI-06")] == ["KPI-06"]
     services.reject_complaint(complaint, by=crew.ops, reason="不属实")
     assert not entries(crew.engineer_a, "KPI-06").exists()
+
+
+def test_beh01_a_correction_in_a_closed_month_is_refused(crew, now):
+    """KPI-11: once November is closed, its callback answers (and their fines) stay as they are."""
+    from statements.services import close_month
+
+    callback = services.open_callback(closed_order(crew))
+    record(crew, callback, ["knocking"])
+    now.move_to(T0 + timedelta(days=25))  # December
+    close_month(NOV, unit=crew.station_a, by=crew.ops.user)
+    with pytest.raises(DomainError) as error:
+        record(crew, callback, ["knocking", "greeting"])
+    assert error.value.field == "month"
+    assert entries(crew.engineer_a, "BEH-01").count() == 1
