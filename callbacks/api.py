@@ -26,7 +26,7 @@ from callbacks.schemas import (
 from core.errors import DomainError, ValidationErrors
 from core.idempotency import Answer, once
 from core.pagination import Id, Pagination
-from people.queries import customer_phone_for, people_for
+from people.queries import people_for
 from workorders.models import Order
 
 router = Router(tags=["callbacks"])
@@ -39,42 +39,14 @@ def _reply(answer: Answer) -> JsonResponse:
     return response
 
 
-def _callback_json(user, callback: Callback) -> dict:
-    return {
-        "id": callback.pk,
-        "kind": callback.kind,
-        "state": callback.state,
-        "engineer_id": callback.engineer_id,
-        "engineer": callback.engineer.name,
-        "customer_id": callback.customer_id,
-        "customer": callback.customer.name if callback.customer else "",
-        "customer_phone": customer_phone_for(user, callback.customer) if callback.customer else "",
-        "order_id": callback.order_id,
-        "order_number": callback.order.number if callback.order else "",
-        "month": callback.month.isoformat() if callback.month else None,
-        "due_on": callback.due_on.isoformat(),
-        "assigned_to_id": callback.assigned_to_id,
-        "done_at": callback.done_at.isoformat() if callback.done_at else None,
-        "satisfaction": callback.satisfaction,
-        "violations": sorted(item.code for item in callback.violations.all()),
-        "note": callback.note,
-    }
+def _callback_json(request, callback: Callback) -> dict:
+    return CallbackOut.model_validate(callback, context={"request": request}).model_dump(
+        mode="json"
+    )
 
 
 def _complaint_json(complaint: Complaint) -> dict:
-    return {
-        "id": complaint.pk,
-        "state": complaint.state,
-        "engineer_id": complaint.engineer_id,
-        "engineer": complaint.engineer.name,
-        "customer_id": complaint.customer_id,
-        "order_id": complaint.order_id,
-        "order_number": complaint.order.number if complaint.order else "",
-        "text": complaint.text,
-        "registered_at": complaint.registered_at.isoformat(),
-        "decided_at": complaint.decided_at.isoformat() if complaint.decided_at else None,
-        "reason": complaint.reason,
-    }
+    return ComplaintOut.model_validate(complaint).model_dump(mode="json")
 
 
 @router.get("/callbacks/items", response=list[ItemOut])
@@ -102,12 +74,12 @@ def list_callbacks(request, filters: Query[CallbackFilters]):
         qs = qs.filter(kind=filters.kind)
     if filters.engineer_id:
         qs = qs.filter(engineer_id=filters.engineer_id)
-    return [_callback_json(request.auth, c) for c in qs]
+    return qs
 
 
 @router.get("/callbacks/{int:callback_id}", response=CallbackOut)
 def get_callback(request, callback_id: Id):
-    return _callback_json(request.auth, access_callback(request.auth, callback_id))
+    return access_callback(request.auth, callback_id)
 
 
 @router.post("/callbacks/{int:callback_id}/record", response={200: CallbackOut})
@@ -123,7 +95,7 @@ def record(request, callback_id: Id, payload: RecordIn):
             satisfaction=payload.satisfaction,
             note=payload.note,
         )
-        return 200, _callback_json(request.auth, access_callback(request.auth, done.pk))
+        return 200, _callback_json(request, access_callback(request.auth, done.pk))
 
     return _reply(once(request, payload.idempotency_key, run))
 
@@ -136,12 +108,12 @@ def list_complaints(request, state: str | None = None):
         if state not in Complaint.State.values:
             raise DomainError(_("Unknown state."), field="state")
         qs = qs.filter(state=state)
-    return [_complaint_json(c) for c in qs]
+    return qs
 
 
 @router.get("/complaints/{int:complaint_id}", response=ComplaintOut)
 def get_complaint(request, complaint_id: Id):
-    return _complaint_json(access_complaint(request.auth, complaint_id))
+    return access_complaint(request.auth, complaint_id)
 
 
 @router.post("/complaints", response={201: ComplaintOut})

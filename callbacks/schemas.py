@@ -5,6 +5,7 @@ from datetime import date, datetime
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from people.queries import customer_phone_for
 from workorders.schemas import IdempotencyKey
 
 
@@ -30,6 +31,30 @@ class CallbackOut(Schema):
     satisfaction: int | None
     violations: list[str]
     note: str
+
+    @staticmethod
+    def resolve_engineer(obj) -> str:
+        return obj.engineer.name
+
+    @staticmethod
+    def resolve_customer(obj) -> str:
+        return obj.customer.name if obj.customer_id else ""
+
+    @staticmethod
+    def resolve_customer_phone(obj, context) -> str:
+        if not obj.customer_id:
+            return ""
+        request = (context or {}).get("request")
+        user = getattr(request, "auth", None) or getattr(request, "user", None)
+        return customer_phone_for(user, obj.customer)
+
+    @staticmethod
+    def resolve_order_number(obj) -> str:
+        return obj.order.number if obj.order_id else ""
+
+    @staticmethod
+    def resolve_violations(obj) -> list[str]:
+        return sorted(item.code for item in obj.violations.all())
 
 
 class CallbackFilters(Schema):
@@ -65,6 +90,14 @@ class ComplaintOut(Schema):
     registered_at: datetime
     decided_at: datetime | None
     reason: str
+
+    @staticmethod
+    def resolve_engineer(obj) -> str:
+        return obj.engineer.name
+
+    @staticmethod
+    def resolve_order_number(obj) -> str:
+        return obj.order.number if obj.order_id else ""
 
 
 class ComplaintIn(Strict):

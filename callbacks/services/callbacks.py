@@ -72,7 +72,7 @@ def sample_closed_orders(*, since: datetime | None = None) -> int:
     from workorders.models import Order, State
 
     since = since or clock.now() - SAMPLE_LOOKBACK
-    orders = (
+    candidates = (
         Order.objects.filter(
             state=State.CLOSED,
             kind__in=CALLBACK_ORDER_KINDS,
@@ -80,17 +80,20 @@ def sample_closed_orders(*, since: datetime | None = None) -> int:
             engineer__isnull=False,
         )
         .exclude(callbacks__kind=Callback.Kind.AFTER_ORDER)
-        .select_related("engineer")
         .order_by("pk")
+        .values_list("pk", "kind", "closed_at", "engineer__client_id", "engineer__employer_id")
     )
     book = PolicyBook()
+    sampled = []
+    for pk, kind, closed_at, client_id, employer_id in candidates.iterator(chunk_size=5000):
+        day = timezone.localtime(closed_at).date()
+        percent = book.policy_for(client_id or employer_id, on=day)["cb.callback_sample_percent"]
+        if is_sampled(pk, kind, int(percent)):
+            sampled.append(pk)
     created = 0
-    for order in orders.iterator(chunk_size=2000):
-        day = timezone.localtime(order.closed_at).date()
-        percent = policy_of(book, order.engineer, day)["cb.callback_sample_percent"]
-        if is_sampled(order.pk, order.kind, int(percent)):
-            open_callback(order)
-            created += 1
+    for order in Order.objects.filter(pk__in=sampled).order_by("pk"):
+        open_callback(order)
+        created += 1
     return created
 
 

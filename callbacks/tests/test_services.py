@@ -290,3 +290,14 @@ def test_beh01_a_correction_in_a_closed_month_is_refused(crew, now):
         record(crew, callback, ["knocking", "greeting"])
     assert error.value.field == "month"
     assert entries(crew.engineer_a, "BEH-01").count() == 1
+
+
+def test_cb01_cb02_the_periodic_tasks_run_the_services(crew, now):
+    from callbacks.tasks import generate_client_callbacks_task, sample_closed_orders_task
+
+    closed_order(crew)
+    sample_closed_orders_task.call_local()
+    sample_closed_orders_task.call_local()
+    generate_client_callbacks_task.call_local()
+    assert Callback.objects.filter(kind=Callback.Kind.AFTER_ORDER).count() == 1
+    assert Callback.objects.filter(kind=Callback.Kind.CLIENT_MONTHLY, month=NOV).count() == 3
