@@ -69,24 +69,30 @@ def evidence_for(entry: Entry) -> list[Evidence]:
                 )
             )
     if data.get("callback"):
+        what = data.get("label") or data.get("item") or ""
         found.append(
             Evidence(
-                _("Callback #{pk}").format(pk=data["callback"])
-                + (f": {data['violation']}" if data.get("violation") else ""),
+                _("Callback #{pk} on {day}: {violation}").format(
+                    pk=data["callback"], day=str(data.get("done_at", ""))[:10], violation=what
+                )
+                if what
+                else _("Callback #{pk}").format(pk=data["callback"]),
                 _url("callbacks:detail", data["callback"]),
             )
         )
     if data.get("complaint"):
         found.append(
             Evidence(
-                _("Complaint #{pk}").format(pk=data["complaint"]),
+                _("Verified complaint #{pk}: {reason}").format(
+                    pk=data["complaint"], reason=data.get("reason", "")
+                ),
                 _url("callbacks:complaint", data["complaint"]),
             )
         )
     if data.get("order") and entry.source != Entry.Source.BREACH:
         found.append(
             Evidence(
-                _("Order {order}").format(order=data.get("order_no") or data["order"]),
+                _("Order {order}").format(order=data.get("order_no") or f"#{data['order']}"),
                 _url("workorders:detail", data["order"]),
             )
         )

@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessment.models import Entry, Objection, ObjectionAttachment
 from assessment.rules import AssessmentPolicy
@@ -139,4 +141,28 @@ def decide_objection(objection: Objection, *, by: Any, upheld: bool, reason: str
         data={"decision": outcome, "reason": reason},
     )
     audit.record(entry, f"assessment.entry.{state}", by=by, data={"reason": reason})
+    _notify_decided(objection)
     return objection
+
+
+DECIDED_TITLES = {
+    Objection.Outcome.UPHELD: gettext_lazy("Your objection to {rule} ({month}) was not accepted"),
+    Objection.Outcome.WITHDRAWN: gettext_lazy(
+        "Your objection to {rule} ({month}) was accepted: the entry is withdrawn"
+    ),
+}
+
+
+def _notify_decided(objection: Objection) -> None:
+    """KPI-11: the assessed person learns the group's decision and its reason."""
+    from notifications.services import notify
+
+    entry = objection.entry
+    notify(
+        entry.person,
+        event=f"assessment.objection.{objection.decision}",
+        title=DECIDED_TITLES[objection.decision],
+        body=gettext_lazy("Reason: {reason}"),
+        url=f"{reverse('assessment:me')}?month={entry.month:%Y-%m}",
+        params={"rule": entry.rule_id, "month": f"{entry.month:%Y-%m}", "reason": objection.reason},
+    )

@@ -380,6 +380,8 @@ def test_KPI_11_the_assessment_group_decides_with_a_reason(org, now, upheld, ent
     assert objection.decided_by == org.ops.user
     assert entry.state == entry_state
     assert actions(objection)[-1] == "assessment.objection.decided"
+    told = Notification.objects.get(event=f"assessment.objection.{outcome}")
+    assert told.recipient == org.engineer_a and "photo of the visit" in told.body
     assert actions(entry)[-1] == f"assessment.entry.{entry_state}"
 
 
