@@ -197,10 +197,14 @@ def report_facts(report: Report) -> dict[str, Any]:
 def draft_text(report: Report, facts: dict[str, Any]) -> str:
     """A readable first version of the report, in the active language, for the engineer to edit."""
     orders, attendance = facts["orders"], facts["attendance"]
-    lines = [
-        _("{kind} {start} – {end}").format(
+    if report.period_start == report.period_end:
+        heading = _("{kind} {day}").format(kind=report.get_kind_display(), day=report.period_start)
+    else:
+        heading = _("{kind} {start} – {end}").format(
             kind=report.get_kind_display(), start=report.period_start, end=report.period_end
-        ),
+        )
+    lines = [
+        heading,
         _("Orders: {dispatched} received, {resolved} resolved, {open} still open.").format(
             **orders
         ),
