@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conftest import make_person
+from inspections.defaults import ensure_defaults
 from inspections.models import Asset, AssetKind
 from inspections.services import save_asset
 from people.roles import Role
@@ -31,7 +32,13 @@ def asset(org, kind: str, name: str, **fields) -> Asset:
 
 
 @pytest.fixture
+def defaults(db):
+    ensure_defaults()
+
+
+@pytest.fixture
 def ins(org):
+    ensure_defaults()  # a transactional test before this one may have emptied the tables
     org.engineer_a.zones.set([org.community_a])
     org.supervisor_a = make_person(
         "supervisor_a", Role.AREA_SUPERVISOR, employer=org.own, unit=org.station_a

@@ -318,13 +318,13 @@ def test_CB_03_a_match_notifies_nobody(tickets):
 # --- checklists (INS-06, INS-08, INS-09) ---------------------------------------------------------
 
 
-def test_INS_08_line_labels_are_checked_on_switches_chassis_and_trunk_lines(db):
+def test_INS_08_line_labels_are_checked_on_switches_chassis_and_trunk_lines(defaults):
     for kind in (AssetKind.SWITCH, AssetKind.CHASSIS, AssetKind.EPON_LINE, AssetKind.MACHINE_ROOM):
         template = services.template_for(None, kind)
         assert template.items.filter(rule_id="INS-08", label__contains="标签").exists(), kind
 
 
-def test_INS_06_monitoring_checklist_asks_for_reagents_consumables_and_calibration(db):
+def test_INS_06_monitoring_checklist_asks_for_reagents_consumables_and_calibration(defaults):
     items = services.template_for(None, AssetKind.MONITORING_POINT).items
     for fragment in ("试剂已按期更换", "耗材已按期更换", "已按期校准"):
         assert items.filter(label__contains=fragment, rule_id="INS-06").exists()
@@ -332,7 +332,7 @@ def test_INS_06_monitoring_checklist_asks_for_reagents_consumables_and_calibrati
     assert deviation.kind == "number" and deviation.min_value is not None
 
 
-def test_INS_04_epon_checklist_has_the_four_checks(db):
+def test_INS_04_epon_checklist_has_the_four_checks(defaults):
     labels = " ".join(
         services.template_for(None, AssetKind.EPON_LINE).items.values_list("label", flat=True)
     )
