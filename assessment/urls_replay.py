@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from assessment import views_replay
+
+urlpatterns = [
+    path("", views_replay.replay_page, name="replay"),
+    path("<int:job_id>/", views_replay.replay_result, name="replay_result"),
+    path("<int:job_id>/excel/", views_replay.replay_excel, name="replay_excel"),
+]
