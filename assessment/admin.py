@@ -3,7 +3,7 @@ through their services, which keep the states and the audit trail right."""
 
 from django.contrib import admin
 
-from assessment.models import Decision, Entry, Objection
+from assessment.models import Decision, Entry, Objection, ObjectionAttachment
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -25,8 +25,20 @@ class EntryAdmin(ReadOnlyAdmin):
     list_select_related = ["person"]
 
 
+class AttachmentInline(admin.TabularInline):
+    model = ObjectionAttachment
+    fields = ["name", "file", "uploaded_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Objection)
 class ObjectionAdmin(ReadOnlyAdmin):
+    inlines = [AttachmentInline]
     list_display = ["entry", "filed_at", "decision", "decided_at"]
     list_filter = ["decision"]
     list_select_related = ["entry__person"]
