@@ -28,13 +28,19 @@ class SeriesOut(Schema):
     data: list[float | int | None]
 
 
+class AxisOut(Schema):
+    name: str
+    min: int | None
+    max: int | None
+    integer: bool
+
+
 class ChartOut(Schema):
     name: str
     title: str
     categories: list[str]
     category_keys: list[str]
-    axes: list[str]
-    percent_axis: int | None
+    axes: list[AxisOut]
     series: list[SeriesOut]
 
 

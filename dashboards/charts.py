@@ -90,6 +90,25 @@ class Series:
     stack: str = ""
 
 
+@dataclass(frozen=True)
+class Axis:
+    """A value axis: its name, a fixed range if any (0–100 %, scores 1–5) and whether it counts
+    whole things (no 0.5 ticks)."""
+
+    name: str
+    min: int | None = None
+    max: int | None = None
+    integer: bool = False
+
+
+def count_axis(name) -> Axis:
+    return Axis(str(name), integer=True)
+
+
+def percent_axis(name) -> Axis:
+    return Axis(str(name), 0, 100)
+
+
 @dataclass
 class Chart:
     name: str
@@ -98,8 +117,7 @@ class Chart:
     categories: list[str]  # as shown
     category_keys: list[str]  # as the rows page filters by them
     series: list[Series] = field(default_factory=list)
-    axes: list[str] = field(default_factory=list)  # names of the value axes
-    percent_axis: int | None = None  # this axis runs 0–100
+    axes: list[Axis] = field(default_factory=list)  # the left one, and a right one if any
 
     def as_json(self) -> dict:
         """Numbers as JSON numbers (ECharts draws them; the Excel export keeps the Decimals)."""
@@ -108,8 +126,10 @@ class Chart:
             "title": self.title,
             "categories": self.categories,
             "category_keys": self.category_keys,
-            "axes": self.axes,
-            "percent_axis": self.percent_axis,
+            "axes": [
+                {"name": a.name, "min": a.min, "max": a.max, "integer": a.integer}
+                for a in self.axes
+            ],
             "series": [
                 {
                     "key": s.key,
@@ -157,7 +177,7 @@ def orders_chart(rows: list[dict]) -> Chart:
     rows: {"kind", "state", "n"}."""
     counts = {(r["kind"], r["state"]): r["n"] for r in rows}
     chart = _chart("orders", [str(label) for label in Kind.labels], list(Kind.values))
-    chart.axes = [_("Orders")]
+    chart.axes = [count_axis(_("Orders"))]
     present = {state for _kind, state in counts}
     for state in State:
         if state.value in present:
@@ -177,7 +197,7 @@ def sla_chart(totals: list[dict], breaches: list[dict], months: list[date]) -> C
     share with no breach at all (the compliance line on a 0–100 % axis).
     totals: {"month", "total", "breached"}; breaches: {"month", "rule_id", "n"}."""
     chart = _month_chart("sla", months)
-    chart.axes, chart.percent_axis = [_("Orders with a breach"), _("Compliance %")], 1
+    chart.axes = [count_axis(_("Orders with a breach")), percent_axis(_("Compliance %"))]
     by_rule: dict[str, dict[date, int]] = defaultdict(dict)
     for r in breaches:
         by_rule[r["rule_id"]][r["month"]] = r["n"]
@@ -195,7 +215,7 @@ def sla_chart(totals: list[dict], breaches: list[dict], months: list[date]) -> C
 
 
 ESCALATION_STAGES = [
-    ("alerted", gettext_lazy("1. Customer not contacted: customer service alerted")),
+    ("alerted", gettext_lazy("1. Customer service alerted")),
     ("ops", gettext_lazy("2. Operations manager notified")),
     ("station", gettext_lazy("3. Station notified")),
     ("fined", gettext_lazy("4. Chain fined")),
@@ -206,7 +226,7 @@ def escalations_chart(rows: list[dict], months: list[date]) -> Chart:
     """WO-05: per month of dispatch, the orders whose chain reached each stage.
     rows: {"month", "alerted", "ops", "station", "fined"}."""
     chart = _month_chart("escalations", months)
-    chart.axes = [_("Orders")]
+    chart.axes = [count_axis(_("Orders"))]
     by_month = {r["month"]: r for r in rows}
     for key, label in ESCALATION_STAGES:
         chart.series.append(
@@ -226,7 +246,7 @@ def attendance_chart(rows: list[dict], months: list[date]) -> Chart:
     """ATT-04..06 facts per month from the day judgements. rows: {"month", "late", "early",
     "absent"}."""
     chart = _month_chart("attendance", months)
-    chart.axes = [_("Count / days")]
+    chart.axes = [Axis(_("Count / days"))]
     by_month = {r["month"]: r for r in rows}
     for key, label in ATTENDANCE_MEASURES:
         data = [by_month.get(m, {}).get(key) or 0 for m in months]
@@ -240,7 +260,7 @@ def ledger_chart(name: str, rows: list[dict], months: list[date]) -> Chart:
     "fine"}."""
     measure = "points" if name == "points" else "fine"
     chart = _month_chart(name, months)
-    chart.axes = [_("Points") if name == "points" else _("CNY")]
+    chart.axes = [Axis(_("Points") if name == "points" else _("CNY"))]
     by_rule: dict[str, dict[date, Decimal]] = defaultdict(dict)
     for r in rows:
         if r[measure]:
@@ -255,12 +275,12 @@ def inspections_chart(rows: list[dict], months: list[date]) -> Chart:
     """Inspection tickets due per month, those done, and the completion rate (INS, KPI-10).
     rows: {"month", "due", "done"}."""
     chart = _month_chart("inspections", months)
-    chart.axes, chart.percent_axis = [_("Tickets"), _("Completion %")], 1
+    chart.axes = [count_axis(_("Tickets")), percent_axis(_("Completion %"))]
     by_month = {r["month"]: r for r in rows}
     due = [by_month.get(m, {}).get("due") or 0 for m in months]
     done = [by_month.get(m, {}).get("done") or 0 for m in months]
     chart.series += [
-        Series("due", _("Due"), due),
+        Series("due", _("Tickets due"), due),
         Series("done", _("Done"), done),
         Series(
             "rate",
@@ -280,7 +300,7 @@ def callbacks_chart(rows: list[dict], months: list[date]) -> Chart:
     """Answered callbacks per month by satisfaction score 1–5 (stacked) and the average score.
     rows: {"month", "satisfaction", "n"}."""
     chart = _month_chart("callbacks", months)
-    chart.axes = [_("Callbacks"), _("Average score")]
+    chart.axes = [count_axis(_("Callbacks")), Axis(_("Average score"), 0, SCORES[-1])]
     counts: dict[date, dict[int, int]] = defaultdict(dict)
     for r in rows:
         counts[r["month"]][r["satisfaction"]] = r["n"]

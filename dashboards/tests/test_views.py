@@ -119,7 +119,9 @@ def test_chart_json_has_categories_series_and_a_rows_link(org, made):
     assert answer["category_keys"][-2:] == ["2026-10", "2026-11"]
     compliance = next(s for s in answer["series"] if s["key"] == "compliance")
     assert compliance["data"][-2:] == [50.0, 0.0]
-    assert compliance["axis"] == 1 and answer["percent_axis"] == 1
+    assert compliance["axis"] == 1
+    assert (answer["axes"][1]["min"], answer["axes"][1]["max"]) == (0, 100)
+    assert answer["axes"][0]["integer"] is True
     assert answer["rows_url"].startswith(reverse("dashboards:chart-rows", args=["sla"]))
 
 

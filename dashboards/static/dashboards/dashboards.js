@@ -6,12 +6,11 @@
   "use strict";
 
   function option(spec) {
-    var axes = spec.axes.map(function (name, index) {
-      var axis = { type: "value", name: name, nameTextStyle: { align: index ? "right" : "left" } };
-      if (spec.percent_axis === index) {
-        axis.min = 0;
-        axis.max = 100;
-      }
+    var axes = spec.axes.map(function (a, index) {
+      var axis = { type: "value", name: a.name, nameTextStyle: { align: index ? "right" : "left" } };
+      if (a.min !== null) axis.min = a.min;
+      if (a.max !== null) axis.max = a.max;
+      if (a.integer) axis.minInterval = 1;
       if (index) axis.splitLine = { show: false };
       return axis;
     });
