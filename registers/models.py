@@ -214,3 +214,73 @@ class Loan(models.Model):
         from registers.rules import loan_overdue
 
         return loan_overdue(self.due_back, self.returned_at, at)
+
+
+class ConfidentialityAgreement(models.Model):
+    """SEC-01: a member of staff at the client site has signed the confidentiality agreement."""
+
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="confidentiality_agreements",
+    )
+    signed_on = models.DateField(_("signed on"))
+    file = models.FileField(_("signed agreement"), upload_to="registers/agreements/%Y/")
+    recorded_by = models.ForeignKey(
+        "people.Person", verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("confidentiality agreement")
+        verbose_name_plural = _("confidentiality agreements")
+        ordering = ["-signed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.signed_on}"
+
+
+class SecurityRequest(models.Model):
+    """SEC-02: bringing a private device into the office; SEC-03: copying data out of the
+    intranet. Both need the manager's approval first."""
+
+    class Kind(models.TextChoices):
+        PRIVATE_DEVICE = "private_device", _("Private device in the office")  # SEC-02
+        DATA_COPY = "data_copy", _("Copy data out of the intranet")  # SEC-03
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("applicant"),
+        on_delete=models.PROTECT,
+        related_name="security_requests",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    subject = models.CharField(_("device or data"), max_length=200)
+    reason = models.CharField(_("reason"), max_length=1000)
+    approver = models.ForeignKey(
+        "people.Person", verbose_name=_("approver"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    comment = models.CharField(_("comment"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("security request")
+        verbose_name_plural = _("security requests")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_kind_display()}"
+
+    @property
+    def rule_id(self) -> str:
+        return "SEC-02" if self.kind == self.Kind.PRIVATE_DEVICE else "SEC-03"

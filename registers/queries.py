@@ -94,3 +94,37 @@ def escorts_for(user) -> QuerySet[Person]:
     if me is None:
         return qs.none()
     return qs.filter(employer=me.employer_id).order_by("name")
+
+
+def security_requests_for(user):
+    """SEC-02/SEC-03 requests: one's own, those one decides, and those of the people one sees
+    (managers)."""
+    from django.db.models import Q
+
+    from people.queries import people_for
+    from registers.models import SecurityRequest
+
+    qs = SecurityRequest.objects.select_related("person", "approver")
+    if sees_everything(user):
+        return qs
+    me = person_of(user)
+    if me is None:
+        return qs.none()
+    return qs.filter(
+        Q(person=me) | Q(approver=me) | Q(person__in=people_for(user).values("pk"))
+    ).distinct()
+
+
+def access_security_request(user, pk: int):
+    request = security_requests_for(user).filter(pk=pk).first()
+    if request is None:
+        raise Http404
+    return request
+
+
+def can_record_agreements(user) -> bool:
+    from people.roles import PEOPLE_EDITORS
+
+    return bool(getattr(user, "is_superuser", False)) or (
+        person_of(user) is not None and person_of(user).role in PEOPLE_EDITORS
+    )

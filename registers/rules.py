@@ -38,3 +38,14 @@ def entry_times_valid(time_in: datetime, time_out: datetime | None) -> bool:
 def loan_overdue(due_back: datetime, returned_at: datetime | None, at: datetime) -> bool:
     """SEC-04: a lent-out item not returned by its due time is overdue."""
     return returned_at is None and at > due_back
+
+
+def must_sign_agreement(*, works_at_client: bool, is_staff: bool, active: bool) -> bool:
+    """SEC-01: every active member of staff working at a client site signs a confidentiality
+    agreement."""
+    return active and is_staff and works_at_client
+
+
+def may_decide(*, approver_id: int, decider_id: int, applicant_id: int, pending: bool) -> bool:
+    """SEC-02/SEC-03: only the named approver decides a pending request, never the applicant."""
+    return pending and decider_id == approver_id and decider_id != applicant_id

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from registers import views, views_security
+from registers import views, views_confidentiality, views_security
 
 app_name = "registers"
 urlpatterns = [
@@ -16,4 +16,12 @@ urlpatterns = [
     path("machine-room/<int:pk>/out/", views_security.entry_sign_out, name="entry-out"),
     path("lent-out/", views_security.loans, name="loans"),
     path("lent-out/<int:pk>/return/", views_security.loan_return, name="loan-return"),
+    path("agreements/", views_confidentiality.agreements, name="agreements"),
+    path("agreements/<int:pk>/file/", views_confidentiality.agreement_file, name="agreement-file"),
+    path("security/", views_confidentiality.security_requests, name="security-requests"),
+    path(
+        "security/<int:pk>/decide/",
+        views_confidentiality.security_request_decide,
+        name="security-request-decide",
+    ),
 ]
