@@ -28,7 +28,7 @@ from assessment.services import (
     file_objection,
     reject_decision,
 )
-from assessment.services.common import check_phone_on_role
+from assessment.services.common import check_finding
 from core import clock
 from core.errors import DomainError
 from core.idempotency import Answer, once
@@ -87,7 +87,7 @@ def create_manual_entry(request, payload: ManualEntryIn):
 
     def run():
         person = access_person(request.auth, payload.person_id)
-        check_phone_on_role(person, payload.rule_id)
+        check_finding(person, payload.rule_id)
         entry = add_manual_entry(
             person,
             month=_month_or_error(payload.month),

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessment.labels import rule_text
-from assessment.services import MANUAL_RULES
+from assessment.services.common import HAND_RULES
 from assessment.services.objections import ATTACHMENT_SUFFIXES, MAX_ATTACHMENTS
 
 
@@ -85,7 +85,7 @@ class ManualEntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
         choices = [("", _("Choose the rule"))] + [
-            (rule, f"{rule} · {rule_text(rule)}") for rule in MANUAL_RULES
+            (rule, f"{rule} · {rule_text(rule)}") for rule in HAND_RULES
         ]
         self.fields["rule_id"].widget = forms.Select(choices=choices)
 

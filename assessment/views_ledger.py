@@ -22,7 +22,6 @@ from assessment.forms import ManualEntryForm, ObjectionForm, ReasonForm, parse_m
 from assessment.labels import rule_text
 from assessment.models import Decision, Entry, Objection
 from assessment.services import (
-    MANUAL_RULES,
     add_manual_entry,
     confirm_decision,
     confirm_entry,
@@ -30,7 +29,7 @@ from assessment.services import (
     file_objection,
     reject_decision,
 )
-from assessment.services.common import check_phone_on_role
+from assessment.services.common import HAND_RULES, check_finding
 from attendance.exports import notice_label
 from core import clock
 from core.errors import DomainError
@@ -304,7 +303,7 @@ def manual(request):
     form = ManualEntryForm(request.POST or None, people=people, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            check_phone_on_role(form.cleaned_data["person"], form.cleaned_data["rule_id"])
+            check_finding(form.cleaned_data["person"], form.cleaned_data["rule_id"])
             entry = add_manual_entry(
                 form.cleaned_data["person"],
                 month=form.cleaned_data["month"],
@@ -320,7 +319,7 @@ def manual(request):
     return render(
         request,
         "assessment/manual_form.html",
-        {"form": form, "rules": [(r, rule_text(r)) for r in MANUAL_RULES]},
+        {"form": form, "rules": [(r, rule_text(r)) for r in HAND_RULES]},
     )
 
 

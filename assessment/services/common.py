@@ -35,10 +35,20 @@ PHONE_ON_ROLES = {
 }
 
 
-def check_phone_on_role(person: Person, rule_id: str) -> None:
-    """BEH-03 is a rule for group leaders and above: a phone-off finding on an engineer is
-    refused (pages and API check this before recording the finding)."""
-    if (rule_id or "").strip().upper() == "BEH-03" and person.role not in PHONE_ON_ROLES:
+# What the assessment group records on the finding page and over the API. KPI-06 and BEH-01
+# come from verified complaints (CB-04) and callback answers (CB-01) as facts of their own.
+HAND_RULES = ("KPI-05", "BEH-03")
+
+
+def check_finding(person: Person, rule_id: str) -> None:
+    """Before a finding by hand from the page or the API: only KPI-05 and BEH-03, and BEH-03
+    only on group leaders and above (it is their phone that must stay on)."""
+    rule_id = (rule_id or "").strip().upper()
+    if rule_id and rule_id not in HAND_RULES:
+        raise DomainError(
+            _("Rule {rule} cannot be recorded by hand.").format(rule=rule_id), field="rule_id"
+        )
+    if rule_id == "BEH-03" and person.role not in PHONE_ON_ROLES:
         raise DomainError(_("BEH-03 applies to group leaders and above only."), field="person")
 
 

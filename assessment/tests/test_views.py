@@ -235,6 +235,7 @@ def test_the_ledger_is_scoped_and_filtered(org, client):
         ("KPI-05", "", "evidence_text", "Describe the evidence the finding rests on."),
         ("KPI-01", "late", "rule_id", "Rule KPI-01 cannot be recorded by hand."),
         ("BEH-03", "phone off", "person", "BEH-03 applies to group leaders and above only."),
+        ("KPI-06", "complained", "rule_id", "Rule KPI-06 cannot be recorded by hand."),  # CB-04
     ],
 )
 def test_KPI_05_BEH_03_a_finding_without_rule_or_evidence_shows_a_field_error(
