@@ -1,0 +1,29 @@
+"""The demo loaders run on the demo organisation and are idempotent (INS-07, SEC-04, REP-01)."""
+
+import pytest
+
+from people.demo import load_demo
+from registers.demo import load_demo_registers
+from registers.models import Loan, Loss, MachineRoomEntry, StockTake
+from reports.demo import load_demo_reports
+from reports.models import Report
+from reports.tests.conftest import local
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_registers_and_reports_load_once_INS_07_SEC_04_REP_01(time_machine, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    time_machine.move_to(local(2026, 11, 4, 10), tick=False)
+    load_demo()
+    count = load_demo_registers()
+    assert count == StockTake.objects.count() > 0
+    assert Loss.objects.count() == 1 and StockTake.objects.filter(status="open").exists()
+    assert MachineRoomEntry.objects.filter(time_out__isnull=True).count() == 1
+    assert Loan.objects.filter(returned_at__isnull=True).count() == 2
+    assert load_demo_registers() == count
+    reports = load_demo_reports()
+    assert reports == Report.objects.count() > 0
+    assert Report.objects.filter(status="submitted", late=False).exists()
+    assert Report.objects.filter(status="draft", late=True).exists()
+    assert load_demo_reports() == reports
