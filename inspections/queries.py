@@ -207,6 +207,36 @@ def completion_by_plan(start: date, end: date, tickets: QuerySet[Ticket] | None 
     return {row["plan_id"]: (row["done"], row["planned"]) for row in rows}
 
 
+def completion_by_station(start: date, end: date) -> dict[int | None, tuple[int, int]]:
+    """Per station of the asset (None: no station), (done, planned) of the tickets due between
+    start and end; approved skips are not planned. One query (dashboards)."""
+    rows = (
+        _due_between(start, end)
+        .exclude(status=Ticket.Status.SKIPPED)
+        .values("asset__station_id")
+        .annotate(
+            done=Count("pk", filter=Q(status=Ticket.Status.DONE)),
+            planned=Count("pk"),
+        )
+    )
+    return {row["asset__station_id"]: (row["done"], row["planned"]) for row in rows}
+
+
+def missed_by_person(person_ids, start: date, end: date, *, today: date | None = None):
+    """KPI-10: per engineer, how many inspections due between start and end were missed."""
+    rows = (
+        missed(start, end, today=today)
+        .filter(engineer_id__in=list(person_ids))
+        .order_by()
+        .values("engineer_id")
+        .annotate(n=Count("pk"))
+    )
+    result = {pk: 0 for pk in person_ids}
+    for row in rows:
+        result[row["engineer_id"]] = row["n"]
+    return result
+
+
 def missed(start: date, end: date, *, today: date | None = None) -> QuerySet[Ticket]:
     """Missed inspections, facts for assessment: due between start and end, the due day passed
     (before `today`), neither done nor skipped with approval."""

@@ -16,11 +16,16 @@ from inspections.models import ChecklistItem, ChecklistTemplate
 from inspections.queries import (
     can_edit_checklists,
     checklists_for,
+    completion_by_person,
     completion_by_plan,
+    missed_by_person,
     plans_for,
     tickets_for,
 )
-from people.queries import person_of
+from people.queries import people_for, person_of
+from people.roles import Role
+
+ENGINEERS_SHOWN = 200  # the per-engineer table of the plans page; the API and KPI-10 see all
 
 
 def _editor(request):
@@ -170,12 +175,32 @@ def plans(request):
             }
         )
     special = completion.get(None, (0, 0))
+    engineers = list(
+        people_for(request.user)
+        .filter(active=True, role__in=[Role.ENGINEER, Role.GROUP_LEADER])
+        .order_by("unit__path", "name")[:ENGINEERS_SHOWN]
+    )
+    ids = [p.pk for p in engineers]
+    by_person = completion_by_person(ids, first, last)
+    late = missed_by_person(ids, first, last, today=today)
+    people_rows = [
+        {
+            "person": p,
+            "done": by_person[p.pk][0],
+            "planned": by_person[p.pk][1],
+            "missed": late[p.pk],
+            "rate": rules.completion_rate(*by_person[p.pk]),
+        }
+        for p in engineers
+        if by_person[p.pk][1]
+    ]
     return render(
         request,
         "inspections/plans.html",
         {
             "rows": rows,
             "special": special,
+            "people_rows": people_rows,
             "form": form,
             "can_edit": can_edit_checklists(request.user),
             "month": first,

@@ -79,7 +79,14 @@ def _assets_of(plan: Plan):
 def _create(
     plan: Plan | None, asset: Asset, slot: rules.Slot, now: datetime, **extra
 ) -> Ticket | None:
-    template = template_for(asset.client_id, asset.kind)
+    templates = extra.pop("templates", None)
+    key = (asset.client_id, asset.kind)
+    if templates is not None and key in templates:
+        template = templates[key]
+    else:
+        template = template_for(asset.client_id, asset.kind)
+        if templates is not None:
+            templates[key] = template
     if template is None:
         return None
     try:
@@ -135,13 +142,13 @@ def generate_tickets(start: date, end: date) -> int:
                 plan=plan, window_start__in=[s.window_start for s in plan_slots]
             ).values_list("asset_id", "window_start")
         )
+        templates: dict = {}  # one checklist look-up per client and type in a run
         for asset in _assets_of(plan):
             for slot in plan_slots:
                 if (asset.pk, slot.window_start) in existing:
                     continue
-                with transaction.atomic():
-                    if _create(plan, asset, slot, now):
-                        created += 1
+                if _create(plan, asset, slot, now, templates=templates):
+                    created += 1
     return created
 
 

@@ -395,3 +395,26 @@ def test_photo_upload_size_limit(tickets, settings):
     with pytest.raises(ValidationErrors) as caught:
         services.submit_answers(ticket, by=tickets.engineer_a, answers=answers, photos=photos)
     assert "MB" in caught.value.errors[f"item_{photo_item.pk}"]
+
+
+def test_KPI_10_missed_per_person_and_completion_per_station(tickets):
+    from inspections.queries import completion_by_station, missed_by_person
+
+    nov = (date(2026, 11, 1), date(2026, 11, 30))
+    planned = Ticket.objects.filter(due_on__range=nov).count()
+    assert completion_by_station(*nov) == {tickets.station_a.pk: (0, planned)}
+    assert missed_by_person(
+        [tickets.engineer_a.pk, tickets.engineer_b.pk], *nov, today=date(2026, 12, 1)
+    ) == {tickets.engineer_a.pk: planned, tickets.engineer_b.pk: 0}
+
+
+def test_the_nightly_task_generates_once(ins, time_machine):
+    from inspections.tasks import generate_inspection_tickets
+
+    time_machine.move_to(NOW, tick=False)
+    generate_inspection_tickets.call_local()
+    count = Ticket.objects.count()
+    assert count > 0
+    generate_inspection_tickets.call_local()
+    assert Ticket.objects.count() == count
+    assert not Ticket.objects.filter(window_start__gt=date(2026, 11, 9)).exists()

@@ -191,6 +191,7 @@ def test_plans_page_shows_completion_and_refuses_an_impossible_recurrence(client
     login(client, tickets.ops)
     page = client.get(reverse("inspections:plans"))
     assert page.status_code == 200 and "INS-01" in page.text
+    assert 'data-testid="people-completion"' in page.text and tickets.engineer_a.name in page.text
     before = Plan.objects.count()
     bad = client.post(
         reverse("inspections:plans"),
