@@ -2,10 +2,10 @@
 from the ledger (provisional), a station's summary, a year, and the access checks (404 outside)."""
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -137,7 +137,12 @@ class PersonStatement:
 
     def as_data(self) -> dict[str, Any]:
         """JSON-friendly (the snapshot of a closed month)."""
-        data = asdict(self)
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["lines"] = [_fields(x) for x in self.lines]
+        data["attendance_lines"] = [_fields(x) for x in self.attendance_lines]
+        data["entries"] = [_fields(x) for x in self.entries]
+        data["decisions"] = [_fields(x) for x in self.decisions]
+        data["settlement"] = _fields(self.settlement) if self.settlement else None
         return _jsonable(data)
 
     @classmethod
@@ -162,6 +167,10 @@ class PersonStatement:
             "settlement": _settlement(settlement) if settlement else None,
         }
         return cls(**kwargs, provisional=False, closed_at=closed_at)
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in obj.__dataclass_fields__}
 
 
 def _line(x: dict) -> Line:
@@ -192,14 +201,25 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def evidence_text(entry: Entry) -> str:
+def evidence_text(source: str, evidence: dict | None) -> str:
     """Why the entry exists, in a few words (the full evidence is on the ledger page)."""
-    evidence = entry.evidence or {}
-    if entry.source == Entry.Source.BREACH:
+    evidence = evidence or {}
+    if source == Entry.Source.BREACH:
         return f"{evidence.get('order_no', '')} {evidence.get('sla_rule', '')}".strip()
-    if entry.source == Entry.Source.ATTENDANCE:
+    if source == Entry.Source.ATTENDANCE:
         return str(evidence.get("detail") or evidence.get("code") or "")
     return str(evidence.get("text") or "")[:200]
+
+
+class EntryRow(NamedTuple):
+    pk: int
+    person_id: int
+    rule_id: str
+    state: str
+    source: str
+    points: Decimal
+    fine: Decimal
+    evidence: dict
 
 
 def wages_for(person_ids: Iterable[int], month: date) -> dict[int, WageRecord]:
@@ -256,9 +276,13 @@ def build_statements(
             points_budget=policy["kpi.window_separation_points"],
         )
     lines: dict[tuple[int, str], Line] = {}
-    for entry in Entry.objects.filter(month=month, person_id__in=ids).order_by(
-        "person_id", "rule_id", "pk"
+    columns = ("pk", "person_id", "rule_id", "state", "source", "points", "fine", "evidence")
+    for row in (
+        Entry.objects.filter(month=month, person_id__in=ids)
+        .order_by("person_id", "rule_id", "pk")
+        .values_list(*columns)
     ):
+        entry = EntryRow(*row)
         statement = statements[entry.person_id]
         statement.entries.append(
             EntryLine(
@@ -268,10 +292,10 @@ def build_statements(
                 entry.source,
                 entry.points,
                 entry.fine,
-                evidence_text(entry),
+                evidence_text(entry.source, entry.evidence),
             )
         )
-        if not entry.counts:  # a withdrawn entry costs nothing
+        if entry.state == Entry.State.WITHDRAWN:  # a withdrawn entry costs nothing
             continue
         line = lines.get((entry.person_id, entry.rule_id))
         if line is None:
