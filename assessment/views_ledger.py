@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from assessment import queries
 from assessment.evidence import evidence_for
-from assessment.forms import ManualEntryForm, ObjectionForm, ReasonForm, parse_month
+from assessment.forms import ManualEntryForm, ObjectionForm, parse_month
 from assessment.labels import rule_text
 from assessment.models import Decision, Entry, Objection
 from assessment.services import (
@@ -29,11 +29,13 @@ from assessment.services import (
     file_objection,
     reject_decision,
 )
-from assessment.services.common import HAND_RULES, check_finding
+from assessment.services.common import HAND_RULES, assessment_policy, check_finding
+from assessment.services.objections import objection_open
 from attendance.exports import notice_label
 from core import clock
 from core.errors import DomainError
 from core.models import AuditEntry
+from core.policy import PolicyBook
 from people.models import OrgUnit
 from people.queries import access_person, people_for, person_of, units_for
 
@@ -219,7 +221,9 @@ def entry_detail(request, pk: int):
             "can_confirm": queries.is_assessor(request.user)
             and entry.state == Entry.State.PROPOSED,
             "is_self": me is not None and me.pk == entry.person_id,
-            "reason_form": ReasonForm(),
+            "can_object": me is not None
+            and me.pk == entry.person_id
+            and objection_open(entry, assessment_policy(PolicyBook(), entry.person, entry.month)),
         },
     )
 

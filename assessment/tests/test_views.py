@@ -339,3 +339,22 @@ def test_objection_attachments_are_refused_when_not_a_photo_or_pdf(org, client):
     assert response.status_code == 200
     assert response.context["form"].errors["attachments"]
     assert not Objection.objects.exists() and not ObjectionAttachment.objects.exists()
+
+
+def test_KPI_11_the_entry_page_shows_why_and_the_history_and_lets_the_group_confirm(org, client):
+    entry = finding(org)
+    own = login(client, org.engineer_a).get(f"/assessment/entries/{entry.pk}/")
+    assert f'data-testid="object-{entry.pk}"' in own.content.decode()
+    assert 'data-testid="confirm-entry"' not in own.content.decode()
+    assert "no work badge at the install" in own.content.decode()
+
+    manager = login(client, org.manager_a)
+    page = manager.get(f"/assessment/entries/{entry.pk}/")
+    assert f'data-testid="object-{entry.pk}"' not in page.content.decode()
+    manager.post(f"/assessment/entries/{entry.pk}/confirm/")
+
+    entry.refresh_from_db()
+    assert entry.state == Entry.State.CONFIRMED
+    history = [h.action for h in manager.get(f"/assessment/entries/{entry.pk}/").context["history"]]
+    assert history == ["assessment.entry.created", "assessment.entry.confirmed"]
+    assert login(client, org.outsider).get(f"/assessment/entries/{entry.pk}/").status_code == 404
