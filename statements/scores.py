@@ -53,14 +53,15 @@ def quarter_inputs(person_ids: Sequence[int], year: int, quarter: int) -> dict[i
     start, end = quarter_bounds(year, quarter)
     low, high = _aware(start), _aware(end)
     ids = list(person_ids)
+    last = end - timedelta(days=1)  # the other apps take the last day inclusive
     inspections = {}
     completion = _optional("inspections.queries.completion_by_person")
     if completion is not None:
-        inspections = completion(ids, start, end)
+        inspections = completion(ids, start, last)
     satisfaction = {}
     callbacks = _optional("callbacks.queries.satisfaction_by_person")
     if callbacks is not None:
-        satisfaction = callbacks(ids, start, end)
+        satisfaction = callbacks(ids, start, last)
     fixed = {
         row["engineer_id"]: (row["fixed"], row["late"])
         for row in Order.objects.filter(

@@ -28,6 +28,8 @@ app_name = "statements"
 urlpatterns = [
     path("", views.index, name="index"),
     path("wages/", views.wages, name="wages"),
+    path("station/", views.station_current, name="station-current"),
+    path("quarter/", views.quarter_current, name="quarter-current"),
     path("<int:person_id>/<statement_month:month>/", views.person_month, name="person"),
     path("<int:person_id>/<statement_month:month>/print/", views.person_print, name="person-print"),
     path(

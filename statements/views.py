@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core import clock
 from core.errors import DomainError
-from people.queries import people_for, person_of
+from people.queries import people_for, person_of, units_for
 from people.roles import UNIT_WIDE
 from statements import exports
 from statements.forms import WageForm
@@ -60,6 +60,33 @@ def index(request):
     if me.role in UNIT_WIDE and me.unit_id:
         return redirect("statements:station", me.unit_id, month)
     return redirect("statements:person", me.pk, month)
+
+
+def _home_unit(user):
+    """The unit a user's summaries open on: his own, or the first he may see (client roles)."""
+    me = person_of(user)
+    if me is not None and me.unit_id:
+        return me.unit_id
+    unit = units_for(user).order_by("path").first()
+    if unit is None:
+        raise Http404
+    return unit.pk
+
+
+@login_required
+@require_GET
+def station_current(request):
+    """This month's summary of the user's unit (the admin department: the whole region)."""
+    return redirect("statements:station", _home_unit(request.user), clock.today().replace(day=1))
+
+
+@login_required
+@require_GET
+def quarter_current(request):
+    """KPI-10: this quarter's client scores of the user's unit."""
+    today = clock.today()
+    quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    return redirect("statements:quarter", _home_unit(request.user), quarter)
 
 
 @login_required

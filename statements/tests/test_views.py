@@ -253,3 +253,53 @@ def test_kpi_11_the_index_leads_to_my_statement(client, org, in_nov):
     login(client, org.manager_a)
     response = client.get(reverse("statements:index"))
     assert response.url == reverse("statements:station", args=[org.station_a.pk, NOV])
+
+
+def test_kpi_10_inspections_and_callbacks_come_from_their_apps(org, monkeypatch):
+    from statements import scores
+
+    calls = []
+
+    def completion(ids, start, end):
+        calls.append(("inspections", start, end))
+        return {org.engineer_a.pk: (9, 10)}
+
+    def satisfaction(ids, start, end):
+        calls.append(("callbacks", start, end))
+        return {org.engineer_a.pk: (Decimal("4.50"), 6)}
+
+    sources = {
+        "inspections.queries.completion_by_person": completion,
+        "callbacks.queries.satisfaction_by_person": satisfaction,
+    }
+    monkeypatch.setattr(scores, "_optional", sources.get)
+    rows = {r.person.pk: r for r in scores.quarter_rows(org.station_a, 2026, 4)}
+    inputs = rows[org.engineer_a.pk].inputs
+    assert (inputs.inspections_done, inputs.inspections_planned) == (9, 10)
+    assert (inputs.satisfaction, inputs.callbacks) == (Decimal("4.50"), 6)
+    # inspections 90 × 30 + callbacks 90 × 20, over the weights of the measured parts (50)
+    assert rows[org.engineer_a.pk].score.score == Decimal("90.0")
+    assert calls == [
+        ("inspections", date(2026, 10, 1), date(2026, 12, 31)),
+        ("callbacks", date(2026, 10, 1), date(2026, 12, 31)),
+    ]
+
+
+def test_kpi_10_a_missing_source_counts_as_absent(org, monkeypatch):
+    from statements import scores
+
+    monkeypatch.setattr(scores, "_optional", lambda path: None)
+    row = scores.quarter_rows(org.station_a, 2026, 4)[0]
+    assert row.inputs.inspections_planned is None and row.inputs.satisfaction is None
+    assert row.score.score is None
+
+
+def test_kpi_11_the_current_summaries_open_on_the_users_unit(client, org, in_nov):
+    login(client, org.manager_a)
+    response = client.get(reverse("statements:station-current"))
+    assert response.url == reverse("statements:station", args=[org.station_a.pk, NOV])
+    response = client.get(reverse("statements:quarter-current"))
+    assert response.url == reverse("statements:quarter", args=[org.station_a.pk, "2026-Q4"])
+    login(client, org.client_pic)
+    response = client.get(reverse("statements:quarter-current"), follow=True)
+    assert response.status_code == 200  # the client's first unit
