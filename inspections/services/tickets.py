@@ -3,6 +3,7 @@ and skip requests that the area supervisor decides (INS-01)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -100,7 +101,9 @@ def submit_answers(
         )
         photo = photos.get(item.pk)
         if photo is not None:
-            answer.photo.save(getattr(photo, "name", "photo.jpg"), photo, save=False)
+            # Only the file's own name: a path in it (../) is not ours to follow.
+            name = Path(str(getattr(photo, "name", "") or "photo.jpg").replace("\\", "/")).name
+            answer.photo.save(name or "photo.jpg", photo, save=False)
         answer.save()
     now = clock.now()
     ticket.status = Ticket.Status.DONE
