@@ -52,9 +52,12 @@ def _new_report(
     client_id: int,
     calendar: WorkCalendar,
     now: datetime,
+    policies: dict[int, rules.ReportPolicy],
     project: Project | None = None,
 ) -> Report:
-    policy = report_policy(client_id, day)
+    if client_id not in policies:
+        policies[client_id] = report_policy(client_id, day)
+    policy = policies[client_id]
     start, end = rules.period_of(kind, day)
     due = rules.due_at(
         kind,
@@ -85,6 +88,7 @@ def create_due_reports(day: date) -> int:
     now = clock.now()
     q_start, q_end = rules.period_of(rules.QUARTERLY, day)
     calendar = calendar_for(q_start, q_end)
+    policies: dict[int, rules.ReportPolicy] = {}  # one policy read per client
     rows: list[Report] = []
     for person in reporters():
         if not rules.must_report(
@@ -95,9 +99,11 @@ def create_due_reports(day: date) -> int:
         ):
             continue
         if rules.daily_due_on(day, lambda d: calendar.day(d).is_workday):
-            rows.append(_new_report(person, Kind.DAILY, day, person.client_id, calendar, now))
-        rows.append(_new_report(person, Kind.WEEKLY, day, person.client_id, calendar, now))
-        rows.append(_new_report(person, Kind.QUARTERLY, day, person.client_id, calendar, now))
+            rows.append(
+                _new_report(person, Kind.DAILY, day, person.client_id, calendar, now, policies)
+            )
+        for kind in (Kind.WEEKLY, Kind.QUARTERLY):
+            rows.append(_new_report(person, kind, day, person.client_id, calendar, now, policies))
     running = Project.objects.filter(
         Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day
     ).select_related("manager")
@@ -105,7 +111,14 @@ def create_due_reports(day: date) -> int:
         if report_policy(project.client_id, day).project_weekly and project.manager.active:
             rows.append(
                 _new_report(
-                    project.manager, Kind.PROJECT, day, project.client_id, calendar, now, project
+                    project.manager,
+                    Kind.PROJECT,
+                    day,
+                    project.client_id,
+                    calendar,
+                    now,
+                    policies,
+                    project,
                 )
             )
     before = Report.objects.count()
@@ -143,17 +156,27 @@ def _order_facts(person: Person, start: date, end: date) -> dict[str, Any]:
 
 
 def _inspection_facts(person: Person, start: date, end: date) -> dict[str, Any] | None:
-    """Inspections of the period, from the inspections app when it offers
-    `inspections.queries.inspection_facts_for_report(person, start, end) -> dict`
-    (e.g. {"done": 3, "missed": 0, "anomalies": 1}); None while it does not."""
+    """Inspections of the period from the inspections app (imported lazily: None without it):
+    tickets done in the period with their assets, anomalies found, and (done, planned) of the
+    tickets due in the period (KPI-10's completion)."""
     try:
-        from inspections.queries import inspection_facts_for_report  # type: ignore[attr-defined]
+        from inspections.models import Answer, Ticket
+        from inspections.queries import completion_by_person
     except ImportError:
         return None
-    try:
-        return dict(inspection_facts_for_report(person, start, end))
-    except Exception:  # a half-built neighbour must not stop a report
-        return None
+    lo, hi = _local_bounds(start, end)
+    done = Ticket.objects.filter(
+        engineer=person, status=Ticket.Status.DONE, done_at__gte=lo, done_at__lt=hi
+    )
+    assets = list(done.order_by("done_at").values_list("asset__name", flat=True)[:30])
+    due_done, due_planned = completion_by_person([person.pk], start, end)[person.pk]
+    return {
+        "done": done.count(),
+        "assets": assets,
+        "anomalies": Answer.objects.filter(ticket__in=done, anomaly=True).count(),
+        "due_done": due_done,
+        "due_planned": due_planned,
+    }
 
 
 def _attendance_facts(person: Person, start: date, end: date) -> dict[str, Any]:
@@ -212,9 +235,14 @@ def draft_text(report: Report, facts: dict[str, Any]) -> str:
     if orders["resolved_numbers"]:
         lines.append(_("Resolved: {numbers}").format(numbers=", ".join(orders["resolved_numbers"])))
     if "inspections" in facts:
+        inspections = facts["inspections"]
         lines.append(
-            _("Inspections: {done} done.").format(done=facts["inspections"].get("done", 0))
+            _("Inspections: {done} done, {anomalies} anomalies found.").format(
+                done=inspections["done"], anomalies=inspections["anomalies"]
+            )
         )
+        if inspections["assets"]:
+            lines.append(_("Inspected: {assets}").format(assets=", ".join(inspections["assets"])))
     lines.append(
         _(
             "Attendance: {days_worked} days worked, {late} late arrivals, "

@@ -207,3 +207,32 @@ def test_draft_is_prefilled_from_orders_and_attendance_REP_01(rep, time_machine)
         "leave_days": "0",
     }
     assert "1 late arrivals" in services.draft_text(weekly, facts)
+
+
+def test_draft_counts_the_inspections_done_in_the_period_REP_01(rep, time_machine):
+    from inspections.defaults import ensure_defaults
+    from inspections.models import Asset, AssetKind, ChecklistTemplate, Ticket
+    from inspections.services import save_asset
+
+    ensure_defaults()
+    make_reports(time_machine, local(2026, 11, 3, 0, 5))
+    epon = save_asset(
+        Asset(name="东苑 EPON 干线 1", kind=AssetKind.EPON_LINE, unit=rep.community_a), by=rep.ops
+    )
+    Ticket.objects.create(
+        asset=epon,
+        template=ChecklistTemplate.objects.first(),
+        engineer=rep.reporter,
+        rule_id="INS-04",
+        window_start=date(2026, 11, 1),
+        planned_on=date(2026, 11, 3),
+        due_on=date(2026, 11, 3),
+        status=Ticket.Status.DONE,
+        done_at=local(2026, 11, 3, 10),
+        created_at=local(2026, 11, 1),
+    )
+    daily = Report.objects.get(kind=Kind.DAILY)
+    facts = services.report_facts(daily)
+    assert facts["inspections"]["done"] == 1 and facts["inspections"]["assets"] == [epon.name]
+    assert facts["inspections"]["due_planned"] == 1
+    assert epon.name in services.draft_text(daily, facts)
