@@ -4,6 +4,7 @@ figures next to the targets; exits 1 when a target is missed.
     uv run python bench/workorders.py                       # both parts
     uv run python bench/workorders.py --part a --orders 100000 --due 1000
     uv run python bench/workorders.py --part b --requests 4000
+    uv run python bench/workorders.py --part p --requests 800 --profile 40
     make bench-workorders                                   # BENCH_ARGS="--part b" etc.
 
 (a) Clocks. `--orders` open dispatched orders are stored in bulk (core/bulk.py) with deadlines a
@@ -15,6 +16,12 @@ figures next to the targets; exits 1 when a target is missed.
     SQLite file and Huey's storage SQLite by default; DATABASE_URL=postgres://… (role with
     CREATEDB: a fresh "test_<name>" database is created and dropped) and REDIS_URL=redis://…
     make it the deployed PostgreSQL + Redis.
+
+(p) Profile of one step request, in this process on a SQLite file (no server, no load generator):
+    the same seed and steps as (b) through Django's test client with a Bearer token. Prints CPU ms
+    per request (time.process_time), SQL queries per step, and with `--profile` the top functions
+    by cumulative time (cProfile). The same method before and after a change gives comparable
+    figures on a busy machine, unlike requests/s.
 
 (b) Steps through the API. A throwaway PostgreSQL 15 cluster (or a fresh database on
     DATABASE_URL's server) and a throwaway Redis (Huey's schedules go there, as deployed) are
@@ -666,13 +673,83 @@ def part_b(args, tmp: Path) -> bool:
             pg.stop()
 
 
+# --- (p) one step request, profiled --------------------------------------------------------------
+
+
+def part_p(args, tmp: Path) -> bool:
+    print("== (p) CPU and SQL queries per step request (Django test client, SQLite)")
+    setup_django(tmp)
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    per_client = max(2, args.requests // (CLIENTS * len(STEPS)))
+    seeded: list = []
+    scope = {"CONFIG": json.dumps({"clients": CLIENTS, "per_client": per_client})}
+    import io
+    from contextlib import redirect_stdout
+
+    with redirect_stdout(io.StringIO()) as out:
+        exec(SEED, scope)  # noqa: S102 - our own seed script, as (b) runs it
+    seeded = json.loads(out.getvalue().splitlines()[-1])
+    client = Client()
+    queries: dict[str, list[int]] = {}
+    cpu: list[float] = []
+    profiler = cProfile.Profile() if args.profile else None
+    done = 0
+    for c in seeded:
+        headers = {"Authorization": f"Bearer {c['token']}"}
+        for order in c["orders"]:
+            for body in STEPS:
+                payload = json.dumps({**body, "idempotency_key": str(uuid.uuid4())})
+                with CaptureQueriesContext(connection) as captured:
+                    began = time.process_time()
+                    if profiler is not None and done >= len(STEPS):
+                        profiler.enable()
+                    response = client.post(
+                        f"/api/orders/{order}/steps",
+                        payload,
+                        content_type="application/json",
+                        headers=headers,
+                    )
+                    if profiler is not None:
+                        profiler.disable()
+                    elapsed = time.process_time() - began
+                if response.status_code != 200:
+                    print(f"  error: {order} {body['step']}: {response.status_code}")
+                    return False
+                done += 1
+                if done > len(STEPS):  # the first order warms caches
+                    cpu.append(elapsed * 1000)
+                    queries.setdefault(body["step"], []).append(len(captured.captured_queries))
+    print(
+        f"{len(cpu):,} step requests: CPU per request median {statistics.median(cpu):.1f} ms,"
+        f" mean {statistics.mean(cpu):.1f} ms, p99 {percentile(cpu, 0.99):.1f} ms"
+    )
+    print(
+        "  SQL queries per step: "
+        + ", ".join(f"{step} {max(n)}" for step, n in queries.items())
+        + f"; load average {load_average()}"
+    )
+    if profiler is not None:
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("cumulative").print_stats(args.profile)
+    return True
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=["a", "b", "all"], default="all")
+    parser.add_argument("--part", choices=["a", "b", "p", "all"], default="all")
     parser.add_argument("--orders", type=int, default=100_000, help="(a) open orders")
     parser.add_argument("--due", type=int, default=1000, help="(a) orders falling due")
     parser.add_argument("--window", type=float, default=60.0, help="(a) seconds they spread over")
     parser.add_argument("--requests", type=int, default=4000, help="(b) step requests in all")
+    parser.add_argument(
+        "--profile", type=int, default=0, help="(p) print this many top functions (cProfile)"
+    )
     args = parser.parse_args()
     ok = True
     with tempfile.TemporaryDirectory(prefix="crewdesk-bench-") as folder:
@@ -681,6 +758,8 @@ def main() -> int:
             ok &= part_b(args, tmp)
         if args.part in ("a", "all"):
             ok &= part_a(args, tmp)
+        if args.part == "p":
+            ok &= part_p(args, tmp)
     return 0 if ok else 1
 
 

@@ -23,15 +23,17 @@ from core.pagination import Id, Pagination
 from people.models import Person
 from people.queries import customers_for, person_of, role_of, units_for
 from workorders import rules
-from workorders.models import State
+from workorders.models import Order, State
 from workorders.queries import (
     ORDER_TAKERS,
+    STEP_RELATED,
     access_order,
     board_orders,
     can_take_orders,
     engineers_for,
     may_take_step,
     suggest_engineers,
+    with_colour,
 )
 from workorders.schemas import (
     DispatchIn,
@@ -56,7 +58,13 @@ def _me(request) -> Person:
 
 
 def _order_json(request, order_id: int) -> dict:
-    order = access_order(request.auth, order_id)
+    return _detail_json(request, access_order(request.auth, order_id))
+
+
+def _detail_json(request, order: Order) -> dict:
+    """The order as OrderDetailOut, from the row a service just wrote (its related objects
+    kept from access_order): no second read of the order."""
+    with_colour(order, clock.now())
     return OrderDetailOut.model_validate(order, context={"request": request}).model_dump(
         mode="json"
     )
@@ -182,8 +190,8 @@ def dispatch(request, order_id: Id, payload: DispatchIn):
         if engineer is None:
             raise DomainError(_("Unknown engineer."), field="engineer_id")
         with _fields_named({"engineer": "engineer_id"}):
-            dispatch_order(order, engineer=engineer, by=me)
-        return 200, _order_json(request, order.pk)
+            done = dispatch_order(order, engineer=engineer, by=me)
+        return 200, _detail_json(request, done)
 
     return _reply(once(request, payload.idempotency_key, run))
 
@@ -193,13 +201,13 @@ def take_step(request, order_id: Id, payload: StepIn):
     """One step of the lifecycle, or a WO-05 chain notice (`notify_ops` by customer service,
     `notify_station` by the operations manager). A step the state does not allow is a 400 on
     "state"; a step that is someone else's is a 403."""
-    order = access_order(request.auth, order_id)
+    order = access_order(request.auth, order_id, related=STEP_RELATED)
     me = _me(request)
     if not may_take_step(request.auth, order, payload.step):
         raise HttpError(403, _("This step is not yours to take."))
 
     def run():
-        take_named_step(
+        done = take_named_step(
             order,
             payload.step,
             by=me,
@@ -210,6 +218,6 @@ def take_step(request, order_id: Id, payload: StepIn):
             cause_class=payload.cause_class,
             case_report=payload.case_report,
         )
-        return 200, _order_json(request, order.pk)
+        return 200, _detail_json(request, done)
 
     return _reply(once(request, payload.idempotency_key, run))

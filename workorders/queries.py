@@ -88,17 +88,21 @@ def orders_for(user) -> QuerySet[Order]:
     return qs.filter(engineer=me)
 
 
-def access_order(user, pk: int, *, now: datetime | None = None) -> Order:
-    """The order with its SLA colour, if the user may see it; else 404."""
-    order = (
-        with_sla(orders_for(user), now or timezone.now())
-        .select_related("unit", "customer", "engineer", "cs_agent", "created_by")
-        .filter(pk=pk)
-        .first()
-    )
+ORDER_RELATED = ("unit", "customer", "engineer", "cs_agent")
+STEP_RELATED = ("unit", "customer", "engineer")  # what a step and its API answer read
+
+
+def access_order(
+    user, pk: int, *, now: datetime | None = None, related: tuple[str, ...] = ORDER_RELATED
+) -> Order:
+    """The order with its SLA colour, if the user may see it; else 404. One plain query (no
+    ORDER BY, no CASE): the colour is computed from the row (`sla_colour`), which is the same
+    answer as `with_sla` and much cheaper for a single order on every step request."""
+    order = orders_for(user).select_related(*related).filter(pk=pk).order_by()[:1]
+    order = next(iter(order), None)
     if order is None:
         raise Http404
-    return order
+    return with_colour(order, now or timezone.now())
 
 
 def can_take_orders(user) -> bool:
@@ -220,6 +224,46 @@ def with_sla(qs: QuerySet[Order], now: datetime) -> QuerySet[Order]:
             output_field=IntegerField(),
         ),
     )
+
+
+def _due_by(order: Order, limit: datetime) -> bool:
+    """`due_by_q` on one order in Python."""
+    return bool(
+        (
+            order.contact_due_at is not None
+            and order.contact_due_at <= limit
+            and order.contacted_at is None
+            and order.arrived_at is None
+        )
+        or (
+            order.on_site_due_at is not None
+            and order.on_site_due_at <= limit
+            and order.arrived_at is None
+        )
+        or (
+            order.complete_due_at is not None
+            and order.complete_due_at <= limit
+            and order.resolved_at is None
+        )
+    )
+
+
+def sla_colour(order: Order, now: datetime) -> str:
+    """The SLA colour `with_sla` annotates, for an order already in memory."""
+    if order.state not in OPEN_STATES:
+        return ""
+    if _due_by(order, now):
+        return "red"
+    if _due_by(order, now + AMBER_WITHIN):
+        return "amber"
+    return "green"
+
+
+def with_colour(order: Order, now: datetime) -> Order:
+    """Set `sla` and `sla_rank` on an order in memory, as `with_sla` annotates them."""
+    order.sla = sla_colour(order, now)
+    order.sla_rank = {"red": 0, "amber": 1, "green": 2}.get(order.sla, 3)
+    return order
 
 
 @dataclass(frozen=True)

@@ -94,8 +94,23 @@ def chain_people(order: Order) -> dict[str, Person | None]:
     }
 
 
+# Relations a caller may already have loaded (access_order): the locked row keeps them, so the
+# service and the answer built from its result do not read them again.
+KEPT_RELATIONS = ("unit", "customer", "engineer", "cs_agent", "created_by")
+
+
 def _lock(order: Order) -> Order:
-    return Order.objects.select_for_update().get(pk=order.pk)
+    """The order's row, locked for this transaction (fresh values), with the related objects
+    the caller had loaded when they are still the same rows."""
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    for name in KEPT_RELATIONS:
+        field = Order._meta.get_field(name)
+        if field.is_cached(order) and getattr(order, field.attname) == getattr(
+            locked, field.attname
+        ):
+            field.set_cached_value(locked, field.get_cached_value(order))
+    locked._scheduled_due = locked.next_due_at
+    return locked
 
 
 # --- deadlines and breach facts -----------------------------------------------------------------
@@ -125,7 +140,10 @@ def _save_and_schedule(order: Order) -> None:
     pending = _pending_deadlines(order)
     order.next_due_at = min(pending) if pending else None
     order.save()
-    if order.next_due_at is not None:
+    # A sweep is already scheduled at an unchanged deadline (Huey keeps it across restarts;
+    # the minute sweep is the safety net): wake the worker only for a new deadline.
+    unchanged = getattr(order, "_scheduled_due", False) == order.next_due_at
+    if order.next_due_at is not None and not unchanged:
         from workorders.tasks import schedule_sweep
 
         due, pk = order.next_due_at, order.pk

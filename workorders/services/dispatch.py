@@ -14,6 +14,7 @@ from workorders.models import Appointment, Order, State
 from workorders.services.common import (
     _check_step,
     _event,
+    _lock,
     _order_url,
     _save_and_schedule,
     sla_policy,
@@ -35,7 +36,7 @@ def on_leave_today(engineer: Person, day) -> bool:
 @transaction.atomic
 def dispatch_order(order: Order, *, engineer: Person, by: Person) -> Order:
     """派单: to one engineer. A reassignment keeps the clocks and the history."""
-    order = Order.objects.select_for_update().get(pk=order.pk)
+    order = _lock(order)
     _check_step(order, "dispatch")
     if not engineer.active or engineer.role not in {Role.ENGINEER, Role.GROUP_LEADER}:
         raise DomainError(_("Orders go to an active engineer."), field="engineer")
