@@ -6,9 +6,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+import time_machine
+from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis.extra.django import TestCase
 
 from assessment import services as assessment
 from assessment.models import Decision, Entry
@@ -211,41 +212,37 @@ def test_kpi_11_thresholds_are_evaluated_before_the_close(org, in_nov):
     assert [d.rule_id for d in statement_of(org.engineer_a, NOV).decisions] == ["KPI-08"]
 
 
-class CloseTwiceTest(TestCase):
-    """KPI-11 property: closing a month twice changes nothing (hypothesis)."""
-
-    @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(
-        rules=st.lists(st.sampled_from(["KPI-05", "BEH-01", "KPI-06"]), max_size=5),
-        everywhere=st.booleans(),
+def _ledger_state():
+    return (
+        list(Entry.objects.values_list("pk", "state", "points", "fine").order_by("pk")),
+        list(Decision.objects.values_list("pk", "state").order_by("pk")),
+        list(Statement.objects.values_list("pk", "total", "data").order_by("pk")),
+        list(AssessmentClose.objects.values_list("pk", "reopened_at").order_by("pk")),
+        AuditEntry.objects.count(),
     )
-    def test_kpi_11_closing_twice_changes_nothing(self, rules, everywhere):
-        import time_machine
 
-        from conftest import org as org_fixture
 
-        org = org_fixture.__wrapped__(None)
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    rules=st.lists(st.sampled_from(["KPI-05", "BEH-01", "KPI-06"]), max_size=5),
+    everywhere=st.booleans(),
+)
+def test_kpi_11_closing_twice_changes_nothing(org, rules, everywhere):
+    """KPI-11 property (hypothesis): a second close of the same month changes nothing."""
+    with transaction.atomic():  # each example starts from the same organisation
         with time_machine.travel(date(2026, 11, 20), tick=False):
             for rule in rules:
                 finding(org, rule)
         with time_machine.travel(IN_DEC, tick=False):
             unit = None if everywhere else org.station_a
-            services.close_month(NOV, unit=unit, by=org.ops.user)
-            before = self._state()
+            first = services.close_month(NOV, unit=unit, by=org.ops.user)
+            assert first.closed
+            before = _ledger_state()
             again = services.close_month(NOV, unit=unit, by=org.ops.user)
-            assert self._state() == before
+            assert _ledger_state() == before
             assert again.closed == [] and again.statements == 0
             assert again.entries_changed == 0 and again.decisions_proposed == 0
-
-    @staticmethod
-    def _state():
-        return (
-            list(Entry.objects.values_list("pk", "state", "points", "fine").order_by("pk")),
-            list(Decision.objects.values_list("pk", "state").order_by("pk")),
-            list(Statement.objects.values_list("pk", "total", "data").order_by("pk")),
-            list(AssessmentClose.objects.values_list("pk", "reopened_at").order_by("pk")),
-            AuditEntry.objects.count(),
-        )
+        transaction.set_rollback(True)
 
 
 # --- wages (settlement guard) -------------------------------------------------------------------
