@@ -149,6 +149,7 @@ def loans(request):
             "writer": writer,
             "sites": sites_for(request.user),
             "kinds": Loan.Kind.choices,
+            "me": person_of(request.user),
             "values": values,
             "errors": errors,
         },
