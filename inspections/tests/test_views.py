@@ -214,3 +214,17 @@ def test_asset_and_ticket_lists_are_scoped(client, tickets):
     assert "星空网吧" not in client.get(reverse("inspections:assets")).text
     missed = client.get(reverse("inspections:tickets") + "?status=missed")
     assert missed.status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["ops", "manager_a", "engineer_a", "client_pic", "dispatch"])
+def test_every_page_renders_for_every_persona(client, tickets, persona):
+    login(client, getattr(tickets, persona))
+    for name in ["mine", "tickets", "assets", "plans", "checklists", "skips", "spotchecks"]:
+        assert client.get(reverse(f"inspections:{name}")).status_code == 200, name
+    template = ChecklistTemplate.objects.first()
+    assert client.get(reverse("inspections:checklist", args=[template.pk])).status_code == 200
+
+
+def test_pages_need_a_login(client, tickets):
+    response = client.get(reverse("inspections:mine"))
+    assert response.status_code == 302 and "/login/" in response.url
