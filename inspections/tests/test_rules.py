@@ -240,3 +240,31 @@ def test_CB_03_spot_check_sample_is_about_the_percentage():
 def test_KPI_10_completion_rate():
     assert rules.completion_rate(3, 4) == Decimal("75.0")
     assert rules.completion_rate(0, 0) is None
+
+
+@given(
+    st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 12, 1)),
+    st.sampled_from(["weekly", "monthly", "quarterly"]),
+    st.integers(min_value=1, max_value=4),
+)
+def test_slots_respect_chinese_holidays_and_adjusted_working_days(day, frequency, count):
+    """ATT-08 with chinese-calendar: a planned or due day is always a working day (an adjusted
+    working Saturday counts), never before its window, and the due day is not before the
+    planned day; a window with working days keeps both inside it."""
+    start, end = rules.period_bounds(frequency, day)
+    for slot in rules.slots(frequency, count, start, end, cn_workday):
+        assert cn_workday(slot.planned_on) and cn_workday(slot.due_on)
+        assert slot.window_start <= slot.planned_on <= slot.due_on
+        has_workday = any(
+            cn_workday(slot.window_start + timedelta(days=i))
+            for i in range((slot.window_end - slot.window_start).days + 1)
+        )
+        if has_workday:
+            assert slot.due_on <= slot.window_end
+
+
+def test_an_adjusted_working_saturday_is_used():
+    """2026-10-10 is a Saturday worked for National Day (调休)."""
+    assert rules.schedule(date(2026, 10, 10), date(2026, 10, 11), cn_workday).due_on == date(
+        2026, 10, 10
+    )
