@@ -236,3 +236,34 @@ def test_api_entries_and_loans_SEC_04(api, reg, time_machine):
     )
     back = api(reg.engineer_a, "post", f"/api/loans/{loan['id']}/return").json()
     assert back["returned_at"] and back["overdue"] is False
+
+
+def test_loss_page_shows_the_follow_up_forms_to_staff_only_INS_07(client, reg, stocktake):
+    services.record_count(
+        stocktake, by=reg.engineer_a, counts={line.pk: 0 for line in stocktake.lines.all()}
+    )
+    loss = Loss.objects.first()
+    login(client, reg.manager_a)
+    page = client.get(reverse("registers:loss", args=[loss.pk]))
+    assert page.status_code == 200 and "police_receipt" in page.text
+    closing = client.post(
+        reverse("registers:loss-follow-up", args=[loss.pk]), {"note": "报废", "close": "1"}
+    )
+    assert closing.status_code == 400 and 'data-testid="loss-error"' in closing.text
+    client.logout()
+    login(client, reg.client_pic)
+    page = client.get(reverse("registers:loss", args=[loss.pk]))
+    assert page.status_code == 200 and "police_receipt" not in page.text
+    assert (
+        client.post(reverse("registers:loss-follow-up", args=[loss.pk]), {"note": "x"}).status_code
+        == 404
+    )
+    client.logout()
+    login(client, reg.outsider)
+    assert client.get(reverse("registers:loss", args=[loss.pk])).status_code == 404
+
+
+def test_api_scoping_of_stocktakes_INS_07(api, reg, stocktake):
+    assert api(reg.outsider, "get", f"/api/stocktakes/{stocktake.pk}").status_code == 404
+    assert api(reg.outsider, "get", "/api/stocktakes").json()["count"] == 0
+    assert api(reg.manager_a, "get", "/api/stocktakes", status="open").json()["count"] == 1

@@ -123,3 +123,22 @@ def test_api_bad_input_and_scope_REP_01(api, rep, daily):
         == 404
     )
     assert api(rep.outsider, "get", "/api/reports").json()["count"] == 0
+
+
+def test_overview_filters_by_station_and_team_REP_02(client, rep, daily):
+    login(client, rep.ops)
+    both = client.get(reverse("reports:overview"), {"day": "2026-11-03", "unit": rep.station_a.pk})
+    assert rep.reporter.name in both.text
+    other = client.get(reverse("reports:overview"), {"day": "2026-11-03", "unit": rep.station_b.pk})
+    assert rep.reporter.name not in other.text
+    team = client.get(
+        reverse("reports:overview"), {"day": "2026-11-03", "team": rep.team_a.pk, "kind": "weekly"}
+    )
+    assert 'data-standing="open"' in team.text
+
+
+def test_api_client_lists_only_submitted_reports_REP_01(api, rep, daily):
+    assert api(rep.client_pic, "get", "/api/reports").json()["count"] == 0
+    services.submit_report(daily, by=rep.reporter, text="日报")
+    listed = api(rep.specialist, "get", "/api/reports").json()
+    assert listed["count"] == 1 and listed["items"][0]["text"] == "日报"
