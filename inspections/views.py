@@ -33,7 +33,7 @@ from inspections.queries import (
     spot_checks_for,
     tickets_for,
 )
-from people.queries import person_of
+from people.queries import customer_phone_for, person_of
 
 
 def _is_htmx(request) -> bool:
@@ -244,7 +244,14 @@ def ticket_list(request):
 def spotchecks(request):
     """CB-03: the dispatch centre's call list of sampled done tickets, and the findings."""
     qs = spot_checks_for(request.user)
-    pending = qs.filter(result=SpotCheck.Result.PENDING).order_by("sampled_at")[:100]
+    pending = list(
+        qs.select_related("ticket__asset__customer")
+        .filter(result=SpotCheck.Result.PENDING)
+        .order_by("sampled_at")[:100]
+    )
+    for check in pending:  # SEC-05: the full number only for those who call from the desk
+        customer = check.ticket.asset.customer
+        check.phone = customer_phone_for(request.user, customer) if customer else ""
     recorded = qs.exclude(result=SpotCheck.Result.PENDING).order_by("-checked_at")[:50]
     return render(
         request,

@@ -418,3 +418,10 @@ def test_the_nightly_task_generates_once(ins, time_machine):
     generate_inspection_tickets.call_local()
     assert Ticket.objects.count() == count
     assert not Ticket.objects.filter(window_start__gt=date(2026, 11, 9)).exists()
+
+
+def test_INS_01_without_an_area_supervisor_the_station_manager_decides(tickets):
+    tickets.supervisor_a.active = False
+    tickets.supervisor_a.save()
+    skip = services.request_skip(tickets.cafe_ticket, by=tickets.engineer_a, reason="停电")
+    assert skip.approver == tickets.manager_a

@@ -228,3 +228,47 @@ def test_every_page_renders_for_every_persona(client, tickets, persona):
 def test_pages_need_a_login(client, tickets):
     response = client.get(reverse("inspections:mine"))
     assert response.status_code == 302 and "/login/" in response.url
+
+
+def test_CB_03_the_dispatcher_sees_the_cafes_full_number_others_masked(client, tickets):
+    """SEC-05: the dispatch centre calls back, so it sees the number in full."""
+    PolicyVersion.objects.create(
+        company=None,
+        effective_from=date(2020, 1, 1),
+        values={"cb.spot_check_percent": 100},
+        created_at=NOW,
+    )
+    cafe = Ticket.objects.filter(asset=tickets.cafe).first()
+    login(client, tickets.engineer_a)
+    client.post(reverse("inspections:ticket", args=[cafe.pk]), form_data(cafe))
+    assert SpotCheck.objects.filter(ticket=cafe).exists()
+    login(client, tickets.dispatch)
+    assert "13512341203" in client.get(reverse("inspections:spotchecks")).text
+    login(client, tickets.manager_a)
+    page = client.get(reverse("inspections:spotchecks")).text
+    assert "13512341203" not in page
+
+
+def test_an_asset_added_in_the_admin_gets_its_engineer_from_the_zone(client, tickets):
+    from django.contrib.auth import get_user_model
+
+    from inspections.models import Asset
+
+    admin = get_user_model().objects.create_superuser("root", password="pass-word-1")
+    client.force_login(admin)
+    response = client.post(
+        reverse("admin:inspections_asset_add"),
+        {
+            "name": "东苑 3 号交接箱",
+            "kind": "junction_box",
+            "unit": tickets.community_a.pk,
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    asset = Asset.objects.get(name="东苑 3 号交接箱")
+    assert (asset.engineer, asset.station, asset.client) == (
+        tickets.engineer_a,
+        tickets.station_a,
+        tickets.client,
+    )
