@@ -66,18 +66,20 @@ def test_daily_report_is_due_at_20_00_of_the_day_REP_01():
 
 
 def test_weekly_report_is_due_friday_20_00_REP_02():
+    """REP-02."""
     start, end = rules.period_of(WEEKLY, date(2026, 11, 3))
     assert rules.due_at(WEEKLY, start, end, POLICY, cn_workday, TZ) == local(2026, 11, 6, 20)
 
 
 def test_weekly_due_day_follows_the_policy_weekday_REP_02():
+    """REP-02."""
     policy = ReportPolicy(weekly_due_weekday=1, weekly_due=time(9, 0))
     start, end = rules.period_of(WEEKLY, date(2026, 11, 5))
     assert rules.due_at(WEEKLY, start, end, policy, cn_workday, TZ) == local(2026, 11, 2, 9)
 
 
 def test_weekly_due_on_a_holiday_friday_moves_to_the_working_day_before_REP_02():
-    """Mid-Autumn Festival 2026 is Friday 25 September; Golden Week's Friday is 2 October."""
+    """REP-02: Mid-Autumn Festival 2026 is Friday 25 September; Golden Week's Friday is 2 October."""
     mid_autumn = rules.period_of(WEEKLY, date(2026, 9, 22))
     assert rules.due_day(WEEKLY, *mid_autumn, POLICY, cn_workday) == date(2026, 9, 24)
     golden = rules.period_of(WEEKLY, date(2026, 10, 1))
@@ -87,6 +89,7 @@ def test_weekly_due_on_a_holiday_friday_moves_to_the_working_day_before_REP_02()
 
 
 def test_a_week_without_working_days_keeps_its_nominal_day_REP_02():
+    """REP-02."""
     start, end = rules.period_of(WEEKLY, date(2026, 10, 1))
     assert rules.due_day(WEEKLY, start, end, POLICY, lambda d: False) == date(2026, 10, 2)
 
@@ -100,11 +103,13 @@ def test_a_week_without_working_days_keeps_its_nominal_day_REP_02():
     ],
 )
 def test_quarterly_summary_is_due_at_20_00_on_the_quarters_last_day_REP_03(day, due):
+    """REP-03."""
     start, end = rules.period_of(QUARTERLY, day)
     assert rules.due_at(QUARTERLY, start, end, POLICY, cn_workday, TZ) == due
 
 
 def test_project_report_is_due_like_the_weekly_one_REP_04():
+    """REP-04."""
     start, end = rules.period_of(PROJECT, date(2026, 11, 3))
     assert rules.due_at(PROJECT, start, end, POLICY, cn_workday, TZ) == local(2026, 11, 6, 20)
 

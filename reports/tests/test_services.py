@@ -98,6 +98,7 @@ def test_submitted_after_20_00_is_late_REP_01(rep, time_machine):
 
 
 def test_weekly_report_friday_case_REP_02(rep, time_machine):
+    """REP-02."""
     make_reports(time_machine, local(2026, 11, 2, 0, 5))  # Monday
     weekly = Report.objects.get(kind=Kind.WEEKLY)
     assert weekly.due_at == local(2026, 11, 6, 20)
@@ -110,6 +111,7 @@ def test_weekly_report_friday_case_REP_02(rep, time_machine):
 
 
 def test_weekly_report_of_golden_week_is_due_on_wednesday_30_september_REP_02(rep, time_machine):
+    """REP-02."""
     make_reports(time_machine, local(2026, 9, 28, 0, 5))
     weekly = Report.objects.get(kind=Kind.WEEKLY)
     assert weekly.due_at == local(2026, 9, 30, 20)
@@ -123,6 +125,7 @@ def test_weekly_report_of_golden_week_is_due_on_wednesday_30_september_REP_02(re
     ],
 )
 def test_quarterly_summary_quarter_end_cases_REP_03(rep, time_machine, created, due):
+    """REP-03."""
     make_reports(time_machine, created)
     quarterly = Report.objects.get(kind=Kind.QUARTERLY)
     assert quarterly.due_at == due
@@ -134,6 +137,7 @@ def test_quarterly_summary_quarter_end_cases_REP_03(rep, time_machine, created, 
 
 
 def test_project_manager_reports_weekly_while_the_project_runs_REP_04(rep, time_machine):
+    """REP-04."""
     Project.objects.create(
         name="机房改造",
         client=rep.client,
