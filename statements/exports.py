@@ -128,8 +128,16 @@ def station_workbook(statements: Sequence[PersonStatement], *, unit_name: str, m
     headers = station_headers()
     _header(sheet, 2, headers)
     money_cols = {n: MONEY for n in range(4, len(headers) - 1)}
+    number = 2
     for number, statement in enumerate(statements, start=3):
         _put(sheet, number, station_row(statement), {3: POINTS, **money_cols})
+    if statements:  # the bottom line as formulas, so the sheet stays right when edited
+        total_row = number + 1
+        sheet.cell(row=total_row, column=1, value=str(_("Total"))).font = Font(bold=True)
+        for col in range(3, len(headers) - 1):
+            letter = get_column_letter(col)
+            cell = sheet.cell(row=total_row, column=col, value=f"=SUM({letter}3:{letter}{number})")
+            cell.font, cell.number_format = Font(bold=True), money_cols.get(col, POINTS)
     _widths(sheet, [14, 14, 10, 12, 12, 12, 14, 12, 14, 10, 50])
     return _bytes(book)
 

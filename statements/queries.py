@@ -412,6 +412,33 @@ def station_statements(user, unit: OrgUnit, month: date) -> list[PersonStatement
     return [found[p.pk] for p in people]
 
 
+@dataclass(frozen=True)
+class SummaryTotal:
+    """The station summary's bottom line: what the admin department adds up."""
+
+    points: Decimal
+    families: dict[str, Decimal]
+    attendance_fines: Decimal
+    total: Decimal
+    deductible: Decimal
+    flagged: int
+
+
+def summary_total(statements: list[PersonStatement]) -> SummaryTotal:
+    families = dict.fromkeys(FAMILIES, ZERO)
+    for s in statements:
+        for family, fine in s.fines_by_family.items():
+            families[family] = families.get(family, ZERO) + fine
+    return SummaryTotal(
+        points=sum((s.points for s in statements), ZERO),
+        families=families,
+        attendance_fines=sum((s.attendance_fines for s in statements), ZERO),
+        total=sum((s.total for s in statements), ZERO),
+        deductible=sum((s.settlement.deductible for s in statements if s.settlement), ZERO),
+        flagged=sum(1 for s in statements if s.flagged),
+    )
+
+
 # --- who may see what ---------------------------------------------------------------------------
 
 

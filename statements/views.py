@@ -28,6 +28,7 @@ from statements.queries import (
     closes_of,
     statement_of,
     station_statements,
+    summary_total,
     wage_records_for,
     year_of,
     year_total,
@@ -165,7 +166,7 @@ def station_month(request, unit_id: int, month: date):
             "history": closes_of(unit, month),
             "can_close": can_close(request.user),
             "month_ended": month < clock.today().replace(day=1),
-            "flagged": sum(1 for s in statements if s.flagged),
+            "sum": summary_total(statements),
         },
     )
 

@@ -78,7 +78,9 @@ def test_kpi_11_engineer_sees_his_month_and_the_ops_manager_closes_it(
     assert is_locked(org.engineer_a.pk, NOV)
     desk.goto(f"/statements/station/{org.station_a.pk}/2026-11/")
     assert desk.get_by_test_id("closed").is_visible()
+    assert desk.get_by_test_id("sum-total").inner_text() == "50.00"
     no_inline(desk)
+    desk.screenshot(path=shots / "statement-station.png", full_page=True)
 
     phone.reload()
     assert phone.get_by_test_id("closed").is_visible()

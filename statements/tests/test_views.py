@@ -116,8 +116,11 @@ def test_kpi_11_the_station_summary_for_the_admin_department(client, org, fined)
     assert f'data-testid="row-{org.engineer_b.pk}"' not in html
     response = client.get(reverse("statements:station-xlsx", args=[org.station_a.pk, NOV]))
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
-    names = [row[1] for row in sheet.iter_rows(min_row=3, values_only=True)]
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    names = [row[1] for row in rows]
     assert org.engineer_a.name in names and org.engineer_b.name not in names
+    assert rows[-1][0] == "Total" and rows[-1][8] == f"=SUM(I3:I{len(rows) + 1})"
+    assert 'data-testid="sum-total">50.00<' in html
 
 
 @pytest.mark.parametrize("viewer", ["engineer_a", "leader_a", "client_pic", "engineer_b"])
