@@ -10,8 +10,10 @@ from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import audit, clock
 from core.errors import DomainError, ValidationErrors
@@ -20,6 +22,7 @@ from inspections import rules
 from inspections.models import Asset, AssetKind, Plan, Ticket
 from inspections.services.checklists import template_for
 from inspections.services.common import workday_test
+from notifications.services import notify
 from people.models import Customer
 
 
@@ -258,6 +261,16 @@ def raise_special_inspections(day: date) -> list[Ticket]:
                         "inspections.ticket.special_raised",
                         by=None,
                         data={"rule": "INS-02", "faults": row["n"], "threshold": threshold},
+                    )
+                    notify(
+                        cafe.engineer,
+                        event="inspections.ticket.special",
+                        title=gettext_lazy(
+                            "Special inspection (INS-02): {asset}, {count} faults today"
+                        ),
+                        params={"asset": cafe.name, "count": row["n"]},
+                        url=reverse("inspections:ticket", args=[ticket.pk]),
+                        unit=cafe.unit,
                     )
                     raised.append(ticket)
     return raised

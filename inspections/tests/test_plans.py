@@ -12,6 +12,7 @@ from core.workcalendar import WorkCalendar
 from inspections.models import Asset, AssetKind, Plan, Ticket
 from inspections.services import generate_tickets, raise_special_inspections, save_plan
 from inspections.tests.conftest import GOLDEN_WEEK, asset
+from notifications.models import Notification
 from workorders.services import create_order
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -216,11 +217,18 @@ def test_INS_02_many_faults_in_one_cafe_raise_one_special_inspection(ins, time_m
     assert (ticket.kind, ticket.rule_id, ticket.asset) == ("special", "INS-02", ins.cafe)
     assert ticket.engineer == ins.engineer_a
     assert ticket.planned_on == date(2026, 11, 3) and ticket.due_on == date(2026, 11, 4)
+    assert (
+        Notification.objects.filter(
+            recipient=ins.engineer_a, event="inspections.ticket.special"
+        ).count()
+        == 1
+    )
     # More faults the same day, and the task running again: still one special inspection.
     fault(ins, 2)
     assert raise_special_inspections(date(2026, 11, 3)) == []
     assert Ticket.objects.filter(kind="special").count() == 1
     assert AuditEntry.objects.filter(action="inspections.ticket.special_raised").count() == 1
+    assert Notification.objects.filter(event="inspections.ticket.special").count() == 1
 
 
 def test_INS_02_faults_of_other_days_do_not_add_up(ins, time_machine):
