@@ -208,7 +208,11 @@ def evidence_text(source: str, evidence: dict | None) -> str:
         return f"{evidence.get('order_no', '')} {evidence.get('sla_rule', '')}".strip()
     if source == Entry.Source.ATTENDANCE:
         return str(evidence.get("detail") or evidence.get("code") or "")
-    return str(evidence.get("text") or "")[:200]
+    # findings by hand ("text"), callback answers ("label" of the behaviour item), complaints
+    for key in ("text", "label", "reason", "item"):
+        if evidence.get(key):
+            return str(evidence[key])[:200]
+    return ""
 
 
 class EntryRow(NamedTuple):

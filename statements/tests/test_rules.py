@@ -125,3 +125,20 @@ def test_kpi_11_rule_families_split_attendance_fines_from_the_others():
 
 def test_the_settlement_guard_share_comes_from_the_policy():
     assert rules.settlement_cap_share(Policy(values=dict(DEFAULTS))) == Decimal("0.2")
+
+
+@pytest.mark.parametrize(
+    ("source", "evidence", "why"),
+    [
+        ("breach", {"order_no": "WX-1", "sla_rule": "WO-04"}, "WX-1 WO-04"),
+        ("attendance", {"detail": "2 × early leave", "code": "early"}, "2 × early leave"),
+        ("callback", {"item": "B3", "label": "收取红包"}, "收取红包"),
+        ("complaint", {"reason": "态度差"}, "态度差"),
+        ("manual", {"text": "未佩戴工牌"}, "未佩戴工牌"),
+        ("manual", {}, ""),
+    ],
+)
+def test_kpi_11_each_statement_entry_says_why_it_exists(source, evidence, why):
+    from statements.queries import evidence_text
+
+    assert evidence_text(source, evidence) == why
