@@ -4,6 +4,7 @@ from inspections import views, views_setup
 
 app_name = "inspections"
 urlpatterns = [
+    path("", views.index, name="index"),
     path("mine/", views.mine, name="mine"),
     path("<int:pk>/", views.ticket, name="ticket"),
     path("<int:pk>/skip/", views.skip_request, name="skip-request"),

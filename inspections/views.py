@@ -34,6 +34,7 @@ from inspections.queries import (
     tickets_for,
 )
 from people.queries import customer_phone_for, person_of
+from people.roles import Role
 
 
 def _is_htmx(request) -> bool:
@@ -45,6 +46,15 @@ def _me(request):
     if me is None:
         raise PermissionDenied
     return me
+
+
+@login_required
+def index(request):
+    """/inspections/: the engineer's day for engineers, the ticket list for everyone else."""
+    me = person_of(request.user)
+    if me is not None and me.role in (Role.ENGINEER, Role.GROUP_LEADER):
+        return redirect("inspections:mine")
+    return redirect("inspections:tickets")
 
 
 @login_required

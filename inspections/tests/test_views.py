@@ -225,6 +225,13 @@ def test_every_page_renders_for_every_persona(client, tickets, persona):
     assert client.get(reverse("inspections:checklist", args=[template.pk])).status_code == 200
 
 
+def test_the_index_sends_engineers_to_their_day(client, tickets):
+    login(client, tickets.engineer_a)
+    assert client.get("/inspections/").url == reverse("inspections:mine")
+    login(client, tickets.manager_a)
+    assert client.get("/inspections/").url == reverse("inspections:tickets")
+
+
 def test_pages_need_a_login(client, tickets):
     response = client.get(reverse("inspections:mine"))
     assert response.status_code == 302 and "/login/" in response.url
