@@ -9,6 +9,7 @@ from ninja.pagination import paginate
 from core import clock
 from core.errors import DomainError, ValidationErrors
 from core.pagination import Id, Pagination
+from registers.api_confidentiality import router as confidentiality_router
 from registers.queries import (
     access_entry,
     access_loan,
@@ -37,6 +38,7 @@ from registers.services import add_follow_up, file_police_receipt, record_count
 from registers.services_security import lend_item, register_entry, return_item, sign_out_entry
 
 router = Router(tags=["registers"])
+router.add_router("/", confidentiality_router)
 
 
 def _writer(request) -> None:

@@ -143,3 +143,35 @@ class LoanFilters(Schema):
 class StockTakeFilters(Schema):
     status: str | None = Field(None, pattern="^(open|done)$")
     overdue: bool | None = None
+
+
+class SecurityRequestIn(Strict):
+    kind: str = Field(..., pattern="^(private_device|data_copy)$")
+    subject: str = Field(..., max_length=200)
+    reason: str = Field(..., max_length=1000)
+
+
+class DecisionIn(Strict):
+    approve: bool
+    comment: str = Field("", max_length=1000)
+
+
+class SecurityRequestOut(Schema):
+    id: int
+    person_id: int
+    kind: str
+    rule: str = Field(..., alias="rule_id")
+    subject: str
+    reason: str
+    approver_id: int
+    status: str
+    comment: str
+    created_at: datetime
+    decided_at: datetime | None
+
+
+class PersonRefOut(Schema):
+    id: int
+    name: str
+    unit_id: int | None
+    client_id: int | None

@@ -10,6 +10,7 @@ from django.urls import reverse
 from conftest import PASSWORD
 from core.errors import DomainError, ValidationErrors
 from core.models import AuditEntry
+from core.services import create_api_token
 from notifications.models import Notification
 from people.models import Person
 from registers import rules
@@ -128,3 +129,62 @@ def test_security_request_pages_and_scope_SEC_02_SEC_03(client, org, time_machin
     client.post(url, {"decision": "reject", "comment": "涉及用户数据"})
     req.refresh_from_db()
     assert req.status == SecurityRequest.Status.REJECTED
+
+
+@pytest.fixture
+def api(client):
+    def call(persona, method, path, json=None, **params):
+        _token, secret = create_api_token(persona.user, name="test")
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+        if json is not None:
+            return getattr(client, method)(path, json, content_type="application/json", **headers)
+        return getattr(client, method)(path, params, **headers)
+
+    return call
+
+
+def test_api_security_requests_and_missing_agreements_SEC_01_SEC_02_SEC_03(api, org):
+    missing = api(org.manager_a, "get", "/api/confidentiality/missing").json()
+    assert org.engineer_a.pk in [p["id"] for p in missing["items"]]
+    assert org.outsider.pk not in [p["id"] for p in missing["items"]]
+    assert api(org.engineer_a, "get", "/api/confidentiality/missing").status_code == 403
+    bad = api(
+        org.engineer_a,
+        "post",
+        "/api/security-requests",
+        json={"kind": "usb", "subject": "x", "reason": "y"},
+    )
+    assert bad.status_code == 422
+    empty = api(
+        org.engineer_a,
+        "post",
+        "/api/security-requests",
+        json={"kind": "data_copy", "subject": " ", "reason": "y"},
+    )
+    assert empty.status_code == 400 and empty.json()["errors"][0]["field"] == "subject"
+    made = api(
+        org.engineer_a,
+        "post",
+        "/api/security-requests",
+        json={"kind": "data_copy", "subject": "日志", "reason": "分析"},
+    )
+    assert made.status_code == 201 and made.json()["rule"] == "SEC-03"
+    pk = made.json()["id"]
+    assert (
+        api(
+            org.outsider, "post", f"/api/security-requests/{pk}/decide", json={"approve": True}
+        ).status_code
+        == 404
+    )
+    assert (
+        api(
+            org.engineer_a, "post", f"/api/security-requests/{pk}/decide", json={"approve": True}
+        ).status_code
+        == 400
+    )
+    waiting = api(org.manager_a, "get", "/api/security-requests", pending_for_me="true").json()
+    assert [r["id"] for r in waiting["items"]] == [pk]
+    decided = api(
+        org.manager_a, "post", f"/api/security-requests/{pk}/decide", json={"approve": True}
+    )
+    assert decided.json()["status"] == "approved"

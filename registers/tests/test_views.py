@@ -267,3 +267,20 @@ def test_api_scoping_of_stocktakes_INS_07(api, reg, stocktake):
     assert api(reg.outsider, "get", f"/api/stocktakes/{stocktake.pk}").status_code == 404
     assert api(reg.outsider, "get", "/api/stocktakes").json()["count"] == 0
     assert api(reg.manager_a, "get", "/api/stocktakes", status="open").json()["count"] == 1
+
+
+def test_openapi_lists_the_register_and_report_endpoints_INS_07_SEC_04(client, db):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    for path in [
+        "/api/stocktakes",
+        "/api/stocktakes/{stocktake_id}/count",
+        "/api/losses/{loss_id}/receipt",
+        "/api/losses/{loss_id}/follow-up",
+        "/api/machine-room-entries",
+        "/api/machine-room-entries/{entry_id}/sign-out",
+        "/api/loans",
+        "/api/loans/{loan_id}/return",
+        "/api/reports",
+        "/api/reports/{report_id}/submit",
+    ]:
+        assert path in paths
