@@ -45,6 +45,7 @@ EVENT_LABELS = {
     ),
     "chain_ops_notified_station": gettext_lazy("Operations manager notified the station (WO-05)"),
     "breach": gettext_lazy("SLA breach recorded"),
+    "retry_reminder": gettext_lazy("Reminder: call the customer again (WO-05)"),
 }
 BREACH_LABELS = {
     "contact_late": gettext_lazy("Customer not contacted in time"),
@@ -53,6 +54,7 @@ BREACH_LABELS = {
     "complete_late": gettext_lazy("Not completed in time"),
     "cs_notify_late": gettext_lazy("Operations manager not notified in time"),
     "chain_fine": gettext_lazy("Escalation chain fine"),
+    "retry_missed": gettext_lazy("Contact attempt not made when due"),
 }
 CLOCK_LABELS = {
     "contact": gettext_lazy("Contact the customer"),
@@ -60,6 +62,7 @@ CLOCK_LABELS = {
     "complete": gettext_lazy("Completed"),
     "chain": gettext_lazy("Next escalation step"),
     "follow_up": gettext_lazy("Follow-up call"),
+    "retry": gettext_lazy("Next contact attempt"),
 }
 OUTCOME_LABELS = {
     "reached": gettext_lazy("Reached"),
@@ -75,6 +78,12 @@ REGISTRATION_LABELS = {
     "address": gettext_lazy("Installation address"),
     "preferred_time": gettext_lazy("Preferred visit time"),
 }
+
+
+def breach_label(kind: str) -> str:
+    """A breach kind in words; numbered kinds (retry_missed_2) by their stem."""
+    stem = kind.rsplit("_", 1)[0] if kind.startswith("retry_missed_") else kind
+    return str(BREACH_LABELS.get(stem, kind))
 
 
 def _local(value: str) -> str:
@@ -100,13 +109,17 @@ def event_detail(event) -> str:
     if kind == "breach":
         text = _("{rule}: {what}; {person}; due {due}").format(
             rule=data.get("rule", ""),
-            what=BREACH_LABELS.get(data.get("breach"), data.get("breach", "")),
+            what=breach_label(data.get("breach") or ""),
             person=data.get("person") or "—",
             due=_local(data.get("due")),
         )
         if data.get("amount") not in (None, "", "0", "0.00"):
             text += " · " + _("fine {amount} CNY").format(amount=data["amount"])
         return text
+    if kind == "retry_reminder":
+        return _("to {name}; due {due}").format(
+            name=data.get("to") or "—", due=_local(data.get("due"))
+        )
     if kind in ("chain_notice_cs", "chain_notice_ops"):
         return _("to {name}").format(name=data.get("to", ""))
     if kind == "chain_cs_notified_ops":

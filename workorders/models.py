@@ -124,6 +124,11 @@ class Order(models.Model):
     contact_due_at = models.DateTimeField(_("contact due"), null=True, blank=True)
     on_site_due_at = models.DateTimeField(_("on site due"), null=True, blank=True)
     complete_due_at = models.DateTimeField(_("completion due"), null=True, blank=True)
+    # WO-05 variant: the next contact attempt after a failed call (wo.contact_retry_hours), and
+    # when it counts as missed; cleared by the next call.
+    retry_due_at = models.DateTimeField(_("next contact attempt due"), null=True, blank=True)
+    retry_late_at = models.DateTimeField(null=True, blank=True)
+    retry_count = models.PositiveSmallIntegerField(_("failed contact attempts"), default=0)
     chain_stage = models.PositiveSmallIntegerField(_("escalation stage"), default=0)
     chain_due_at = models.DateTimeField(_("next escalation"), null=True, blank=True)
     next_due_at = models.DateTimeField(null=True, blank=True, db_index=True)

@@ -21,6 +21,7 @@ class SlaPolicy:
     response_within: timedelta = timedelta(minutes=10)  # WO-08
     follow_up_within: timedelta = timedelta(days=3)  # WO-11
     slot: timedelta = timedelta(minutes=60)  # WO-07
+    contact_retry: timedelta = timedelta(0)  # WO-05 variant: 0 = no repeated attempts
 
     @classmethod
     def from_policy(cls, policy) -> "SlaPolicy":
@@ -36,6 +37,7 @@ class SlaPolicy:
             response_within=policy.duration("wo.fault_response_minutes"),
             follow_up_within=policy.duration("wo.follow_up_days"),
             slot=policy.duration("wo.appointment_slot_minutes"),
+            contact_retry=policy.duration("wo.contact_retry_hours"),
         )
 
 
@@ -157,6 +159,50 @@ def chain_on_cs_notified(stage: int, *, at: datetime, policy: SlaPolicy) -> Chai
     if stage != STAGE_CS_ALERTED:
         return None
     return ChainAction(STAGE_OPS_NOTIFIED, at + policy.chain_contact_within, "", "ops")
+
+
+# WO-05 variant: "contact attempts every 2 h" where the policy sets wo.contact_retry_hours.
+FAILED_CALLS = {"no_answer", "busy", "wrong_number"}
+
+
+@dataclass(frozen=True)
+class RetryClock:
+    """The next contact attempt after a failed call: due at `due` (the engineer is reminded
+    then), missed at `late` (a breach fact), or no clock at all (both None)."""
+
+    due: datetime | None = None
+    late: datetime | None = None
+
+
+def contact_retry(outcome: str, *, at: datetime, policy: SlaPolicy) -> RetryClock:
+    """WO-05 variant: after a call that did not reach the customer (no answer, busy, wrong
+    number) the next attempt is due `contact_retry` later, when the policy sets it. It counts as
+    missed when no attempt is logged within the contact window (WO-01's minutes) after that."""
+    if outcome not in FAILED_CALLS or policy.contact_retry <= timedelta(0):
+        return RetryClock()
+    due = at + policy.contact_retry
+    return RetryClock(due, due + policy.contact_within)
+
+
+def retry_actions(
+    clock: RetryClock, *, since: datetime | None, now: datetime, waiting: bool
+) -> list[str]:
+    """What the sweep does about the retry clock between `since` (exclusive) and `now`
+    (inclusive): "remind" the engineer when the attempt falls due, "breach" when it passed
+    unattempted. Nothing once the customer was reached or the engineer is on site (`waiting`
+    False). A new attempt replaces the clock, so a clock still here was not attempted."""
+    if not waiting:
+        return []
+
+    def fell_due(deadline: datetime | None) -> bool:
+        return deadline is not None and deadline <= now and (since is None or deadline > since)
+
+    actions = []
+    if fell_due(clock.due):
+        actions.append("remind")
+    if fell_due(clock.late):
+        actions.append("breach")
+    return actions
 
 
 def follow_up_due(left_site_at: datetime, policy: SlaPolicy) -> datetime:

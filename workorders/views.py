@@ -28,11 +28,11 @@ from workorders.forms import (
     StepForm,
 )
 from workorders.labels import (
-    BREACH_LABELS,
     CLOCK_LABELS,
     EVENT_LABELS,
     REGISTRATION_LABELS,
     STEP_BUTTONS,
+    breach_label,
     event_detail,
 )
 from workorders.models import CauseClass, FaultClass, Kind, Order, State, SupportKind
@@ -214,6 +214,7 @@ def _deadline_rows(order: Order) -> list[dict]:
         ("on_site", "WO-02", order.on_site_due_at, order.arrived_at),
         ("complete", rules.complete_rule(order.kind), order.complete_due_at, order.resolved_at),
         ("chain", "WO-05", order.chain_due_at, order.contacted_at),
+        ("retry", "WO-05", order.retry_due_at, order.contacted_at or order.arrived_at),
         ("follow_up", "WO-11", order.follow_up_due, order.followed_up_at),
     ]
     rows = []
@@ -243,7 +244,7 @@ def _detail_context(request, order: Order, now: datetime) -> dict:
         event.detail = event_detail(event)
     breaches = list(order.breaches.select_related("person").order_by("recorded_at", "pk"))
     for breach in breaches:
-        breach.label = BREACH_LABELS.get(breach.kind, breach.kind)
+        breach.label = breach_label(breach.kind)
     registration = registration_for(user, order)
     context = _card_context(now) | {
         "order": order,

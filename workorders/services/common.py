@@ -131,6 +131,8 @@ def _pending_deadlines(order: Order) -> list[datetime]:
             candidates.append(order.on_site_due_at)
         if order.complete_due_at and order.resolved_at is None:
             candidates.append(order.complete_due_at)
+        if order.contacted_at is None and order.arrived_at is None:  # WO-05 variant
+            candidates += [d for d in (order.retry_due_at, order.retry_late_at) if d]
     if order.chain_due_at:
         candidates.append(order.chain_due_at)
     return [d for d in candidates if after is None or d > after]

@@ -126,17 +126,28 @@ def _report_critical(order: Order, *, by: Person) -> None:
 @transaction.atomic
 def log_contact(order: Order, *, by: Person, outcome: str, note: str = "") -> Order:
     """The engineer's call to the customer (WO-01), logged with its outcome. Only a call that
-    reached the customer counts as contact."""
+    reached the customer counts as contact; after one that did not, the next attempt is due
+    `wo.contact_retry_hours` later where the policy sets it (WO-05 variant)."""
     order = _lock(order)
     _check_step(order, "contact")
     if outcome not in {"reached", "no_answer", "busy", "wrong_number"}:
         raise DomainError(_("Unknown call outcome."), field="outcome")
     now = clock.now()
     _event(order, "call", by=by, note=note, outcome=outcome)
-    if outcome == "reached" and order.contacted_at is None:
-        order.contacted_at = now
-        order.state = State.CONTACTED
-        _save_and_schedule(order)
+    if outcome == "reached":
+        changed = order.retry_due_at is not None or order.contacted_at is None
+        order.retry_due_at = order.retry_late_at = None
+        if order.contacted_at is None:
+            order.contacted_at = now
+            order.state = State.CONTACTED
+        if changed:
+            _save_and_schedule(order)
+        return order
+    # WO-05 variant: a failed attempt starts the clock of the next one (when the policy says so).
+    order.retry_count += 1
+    retry = rules.contact_retry(outcome, at=now, policy=sla_policy(order, now))
+    order.retry_due_at, order.retry_late_at = retry.due, retry.late
+    _save_and_schedule(order)
     return order
 
 

@@ -1,15 +1,24 @@
 """The sweep: every deadline of one order that fell due, handled once (race-safe claim), with
-the breach facts (WO-01..04, WO-08) and the WO-05 chain stages."""
+the breach facts (WO-01..04, WO-08), the WO-05 chain stages and the contact retries."""
 
 from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from core import clock
+from notifications.services import notify
 from workorders import rules
-from workorders.models import Order
-from workorders.services.common import _breach, _save_and_schedule, chain_people, sla_policy
+from workorders.models import Order, State
+from workorders.services.common import (
+    _breach,
+    _event,
+    _order_url,
+    _save_and_schedule,
+    chain_people,
+    sla_policy,
+)
 from workorders.services.escalation import _apply_chain
 
 
@@ -68,6 +77,7 @@ def sweep_order(order_id: int, *, now: datetime | None = None) -> bool:
                 engineer,
                 order.complete_due_at,
             )
+        _retry(order, since=since, now=now)
         while order.chain_due_at is not None and order.chain_due_at <= now:
             due = order.chain_due_at
             contacted = order.contacted_at is not None and order.contacted_at <= due
@@ -87,3 +97,41 @@ def sweep_order(order_id: int, *, now: datetime | None = None) -> bool:
         order.swept_until = now
         _save_and_schedule(order)
     return True
+
+
+def _retry(order: Order, *, since: datetime | None, now: datetime) -> None:
+    """WO-05 variant: remind the engineer when the next contact attempt falls due; a breach fact
+    when it passed unattempted (one per failed attempt, numbered)."""
+    waiting = (
+        order.state not in (State.CLOSED, State.CANCELLED)
+        and order.contacted_at is None
+        and order.arrived_at is None
+    )
+    retry = rules.RetryClock(order.retry_due_at, order.retry_late_at)
+    for action in rules.retry_actions(retry, since=since, now=now, waiting=waiting):
+        engineer = order.engineer
+        if action == "remind":
+            if engineer is not None:
+                notify(
+                    engineer,
+                    event="workorders.order.retry",
+                    title=gettext_lazy("Order {number}: call the customer again now"),
+                    params={"number": order.number},
+                    url=_order_url(order),
+                    unit=order.unit,
+                )
+            _event(
+                order,
+                "retry_reminder",
+                by=None,
+                to=engineer.name if engineer else "",
+                due=order.retry_due_at,
+            )
+        else:
+            _breach(
+                order,
+                "WO-05",
+                f"retry_missed_{order.retry_count}",
+                engineer,
+                order.retry_due_at,
+            )
