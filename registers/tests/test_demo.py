@@ -27,3 +27,52 @@ def test_demo_registers_and_reports_load_once_INS_07_SEC_04_REP_01(time_machine,
     assert Report.objects.filter(status="submitted", late=False).exists()
     assert Report.objects.filter(status="draft", late=True).exists()
     assert load_demo_reports() == reports
+
+
+def test_pages_render_on_the_demo_for_each_role_INS_07_SEC_04_REP_01(
+    client, time_machine, settings
+):
+    from django.urls import reverse
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    time_machine.move_to(local(2026, 11, 4, 10), tick=False)
+    load_demo()
+    load_demo_registers()
+    load_demo_reports()
+    pages = {
+        "manager1": [
+            "registers:stocktakes",
+            "registers:entries",
+            "registers:loans",
+            "registers:agreements",
+            "registers:security-requests",
+            "reports:overview",
+        ],
+        "engineer1": [
+            "registers:stocktakes",
+            "registers:entries",
+            "registers:loans",
+            "registers:security-requests",
+            "reports:mine",
+        ],
+        "eng14": ["reports:mine"],
+        "client": ["registers:stocktakes", "registers:entries", "registers:loans"],
+        "ops": ["reports:overview", "registers:stocktakes"],
+    }
+    from people.models import Person
+
+    for username, names in pages.items():
+        client.force_login(Person.objects.get(user__username=username).user)
+        for name in names:
+            assert client.get(reverse(name)).status_code == 200, (username, name)
+    client.force_login(Person.objects.get(user__username="eng14").user)
+    report = Report.objects.filter(person__user__username="eng14").first()
+    assert client.get(reverse("reports:detail", args=[report.pk])).status_code == 200
+    loss = Loss.objects.get()
+    client.force_login(Person.objects.get(user__username="manager1").user)
+    assert client.get(reverse("registers:loss", args=[loss.pk])).status_code == 200
+    manager = Person.objects.get(user__username="manager1")
+    stocktake = StockTake.objects.filter(
+        status="open", community__path__startswith=manager.unit.path
+    ).first()
+    assert client.get(reverse("registers:stocktake", args=[stocktake.pk])).status_code == 200
