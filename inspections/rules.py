@@ -121,6 +121,13 @@ def slots(
     return found
 
 
+def plannable(slot: Slot, today: date) -> bool:
+    """A window whose due day has passed before its ticket is generated (a plan added late in
+    the week, a worker that was down) is not planned: nobody can be on time for it, so it must
+    not become a missed inspection."""
+    return slot.due_on >= today
+
+
 def recurrence_errors(
     frequency: str,
     per_period: int | None,

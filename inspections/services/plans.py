@@ -126,6 +126,7 @@ def generate_tickets(start: date, end: date) -> int:
     if end < start:
         raise DomainError(_("The end is before the start."), field="end")
     now = clock.now()
+    today = clock.today()
     created = 0
     for plan in Plan.objects.filter(active=True).select_related("unit"):
         if plan.sampled:
@@ -137,7 +138,11 @@ def generate_tickets(start: date, end: date) -> int:
         is_workday = workday_test(
             plan.client_id, start - timedelta(days=7), end + timedelta(days=100)
         )
-        plan_slots = rules.slots(plan.frequency, per_period, start, end, is_workday)
+        plan_slots = [
+            slot
+            for slot in rules.slots(plan.frequency, per_period, start, end, is_workday)
+            if rules.plannable(slot, today)
+        ]
         if not plan_slots:
             continue
         existing = set(
@@ -179,6 +184,8 @@ def _generate_sampled(plan: Plan, start: date, end: date, now: datetime) -> int:
         .values_list("asset_id", "last")
     )
     for slot in rules.slots(plan.frequency, 1, start, end, is_workday):
+        if not rules.plannable(slot, clock.today()):
+            continue
         for engineer_id, boxes in by_engineer.items():
             if Ticket.objects.filter(
                 plan=plan, engineer_id=engineer_id, window_start=slot.window_start

@@ -238,3 +238,10 @@ def test_INS_02_faults_of_other_days_do_not_add_up(ins, time_machine):
     fault(ins, 1)
     assert raise_special_inspections(date(2026, 11, 3)) == []
     assert raise_special_inspections(date(2026, 11, 2)) == []
+
+
+def test_a_plan_started_late_creates_no_overdue_ticket(ins, time_machine):
+    time_machine.move_to(datetime(2026, 11, 3, 9, 0, tzinfo=TZ), tick=False)
+    generate_tickets(date(2026, 11, 1), date(2026, 11, 30))
+    assert not Ticket.objects.filter(due_on__lt=date(2026, 11, 3)).exists()
+    assert not Ticket.objects.filter(window_start=date(2026, 10, 26)).exists()

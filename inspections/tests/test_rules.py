@@ -268,3 +268,11 @@ def test_an_adjusted_working_saturday_is_used():
     assert rules.schedule(date(2026, 10, 10), date(2026, 10, 11), cn_workday).due_on == date(
         2026, 10, 10
     )
+
+
+def test_a_window_already_past_is_not_planned():
+    """No ticket is born overdue (it would count as a missed inspection, KPI-10)."""
+    slot = rules.schedule(date(2026, 10, 26), date(2026, 11, 1), mon_fri)
+    assert slot.due_on == date(2026, 10, 30)
+    assert not rules.plannable(slot, date(2026, 11, 3))
+    assert rules.plannable(slot, date(2026, 10, 30))
