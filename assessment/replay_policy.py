@@ -13,11 +13,11 @@ from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from core.errors import ValidationErrors
 from core.policy import Policy, PolicyBook, validate_values
 from core.policy_params import PARAMETERS
-from core.policy_types import Kind
 
 # Parameters a replay may change: the ones that turn stored facts into points, fines and
 # thresholds. Days are judged when punched (ATT-01..04 minutes), and the WO-05 chain fine is
@@ -34,15 +34,23 @@ ATTENDANCE_FINE_PARAMS = (
     "att.late_band3_fine",
     "att.early_leave_fine",  # ATT-06
 )
-REPLAY_PARAMS = (
-    tuple(
-        spec.key
-        for spec in PARAMETERS
-        if (spec.key.startswith(("kpi.", "beh.")) and spec.kind is not Kind.BOOL)
-        and spec.key != "kpi.objection_window_days"
-    )
-    + ATTENDANCE_FINE_PARAMS
+ASSESSMENT_PARAMS = (
+    "kpi.install_late_points",  # KPI-01
+    "kpi.contact_late_points",  # KPI-02
+    "kpi.escalation_late_points",  # KPI-03
+    "kpi.renewal_late_points",  # KPI-04
+    "kpi.equipment_points",  # KPI-05
+    "kpi.complaint_points",  # KPI-06
+    "kpi.fine_per_point",  # KPI-07
+    "kpi.month_separation_points",  # KPI-08
+    "kpi.window_separation_points",  # KPI-09
+    "kpi.window_months",  # KPI-09
+    "kpi.vendor_replacement_breaches",  # KPI-12
+    "beh.violation_fine",  # BEH-01
+    "beh.dismissal_violations",  # BEH-02
+    "beh.phone_off_fine",  # BEH-03
 )
+REPLAY_PARAMS = ASSESSMENT_PARAMS + ATTENDANCE_FINE_PARAMS
 
 # Rules a replay may switch off: those that yield entries and those that decide on thresholds.
 ENTRY_RULES = (
@@ -56,6 +64,25 @@ ENTRY_RULES = (
     "BEH-03",
 )
 THRESHOLD_RULES = ("KPI-08", "KPI-09", "BEH-02", "KPI-12")
+RULE_TITLES = {
+    "KPI-01": _lazy("Install not done in time"),
+    "KPI-02": _lazy("Customer not contacted or site not reached in time"),
+    "KPI-03": _lazy("Unsolved repair not escalated in time"),
+    "KPI-04": _lazy("Late renewal visit leading to a complaint"),
+    "KPI-05": _lazy("Install visit without full tools, work badge or tidy dress"),
+    "KPI-06": _lazy("Verified customer complaint"),
+    "KPI-07": _lazy("Each point deducted costs a fine"),
+    "WO-05": _lazy("Escalation chain fine"),
+    "ATT-04": _lazy("Lateness fines"),
+    "ATT-05": _lazy("Fines for cumulative late minutes"),
+    "ATT-06": _lazy("Early-leave fines"),
+    "BEH-01": _lazy("Fine for each behaviour violation in a callback"),
+    "BEH-03": _lazy("Phone-off fine for group leaders and above"),
+    "KPI-08": _lazy("Separation: points in one month"),
+    "KPI-09": _lazy("Separation: points within consecutive months"),
+    "BEH-02": _lazy("Dismissal after too many violations in a month"),
+    "KPI-12": _lazy("Replacement request for a vendor engineer"),
+}
 DISABLEABLE_RULES = (*ENTRY_RULES, *THRESHOLD_RULES)
 KNOWN_RULES = frozenset(spec.rule_id for spec in PARAMETERS) | set(DISABLEABLE_RULES)
 

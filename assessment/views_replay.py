@@ -15,6 +15,7 @@ from assessment.replay_jobs import KIND, can_replay, register_replay_job, replay
 from assessment.replay_policy import (
     DISABLEABLE_RULES,
     REPLAY_PARAMS,
+    RULE_TITLES,
     load_policy_file,
     parse_policy,
 )
@@ -120,7 +121,7 @@ def replay_page(request):
         "month": month_text,
         "to": to_text,
         "rows": _param_rows(values, errors),
-        "rules": [(rule, rule in disabled) for rule in DISABLEABLE_RULES],
+        "rules": [(rule, RULE_TITLES[rule], rule in disabled) for rule in DISABLEABLE_RULES],
         "recent": jobs_for(request.user).filter(kind=KIND)[:10],
     }
     return render(request, "assessment/replay.html", context, status=400 if errors else 200)

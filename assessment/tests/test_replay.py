@@ -432,3 +432,51 @@ def test_a_policy_file_that_is_not_json_is_refused(db):
         load_policy_file(b"{params", "p.json")
 
     assert "file" in error.value.errors
+
+
+def test_the_replayable_numbers_and_rules_are_known_KPI_07_BEH_01():
+    from assessment.replay_policy import DISABLEABLE_RULES, REPLAY_PARAMS, RULE_TITLES
+    from core.policy_params import BY_KEY
+
+    assert all(key in BY_KEY for key in REPLAY_PARAMS)
+    assert set(RULE_TITLES) == set(DISABLEABLE_RULES)
+
+
+def test_a_number_of_the_quarterly_score_is_not_replayed_KPI_10(db):
+    with pytest.raises(ValidationErrors) as error:
+        parse_policy({"params": {"kpi.score_weight_faults": "40"}})
+
+    assert "past month" in error.value.errors["kpi.score_weight_faults"]
+
+
+def test_a_source_runs_again_only_when_it_read_an_overridden_number_KPI_07_ATT_06(
+    org, now, monkeypatch
+):
+    """The fact sources record the parameters they read: a KPI-07 change re-runs the breach
+    facts, not the attendance facts (which never read it)."""
+    from assessment.services import entries
+
+    early_leave(org.engineer_a)
+    breach(org, "WO-01")
+    assess(NOV)
+    calls = []
+
+    def counted(source):
+        def run(month, ids, book):
+            calls.append(source.__name__)
+            return source(month, ids, book)
+
+        run.__name__ = source.__name__
+        return run
+
+    sources = tuple(counted(s) for s in entries.FACT_SOURCES)
+    attendance = next(s for s in sources if s.__name__ == "attendance_facts")
+    monkeypatch.setattr(entries, "FACT_SOURCES", sources)
+    monkeypatch.setattr(entries, "attendance_facts", attendance)
+
+    report = replay(NOV, policy=parse_policy({"params": {"kpi.fine_per_point": "200"}}))
+
+    assert calls.count("attendance_facts") == 1
+    assert calls.count("breach_facts") > calls.count("attendance_facts")
+    assert figures(report, org.engineer_a, "KPI-02", "replay")[1] == Decimal("100")
+    assert figures(report, org.engineer_a, "ATT-06", "replay")[1] == Decimal("20")
