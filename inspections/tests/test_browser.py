@@ -62,7 +62,7 @@ def test_an_epon_inspection_on_a_phone_opens_a_repair_order_for_the_dispatcher(
             li.get_by_test_id("note").fill("光缆接头进水")
         elif li.get_by_test_id("ok").count():
             li.get_by_test_id("ok").check()
-    photo = phone.locator("li[data-testid=item] input[type=file]")
+    photo = phone.locator("li[data-testid=item] input[data-testid=photo]")
     photo.set_input_files({"name": "site.jpg", "mimeType": "image/jpeg", "buffer": JPEG})
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     submit = phone.get_by_test_id("submit-ticket")

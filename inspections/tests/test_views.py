@@ -97,6 +97,7 @@ def test_a_water_damaged_cable_opens_a_repair_order_in_one_tap(client, tickets):
     page = client.get(response.url)
     assert 'data-testid="open-order"' in page.text
     answer = Answer.objects.get(anomaly=True)
+    assert not answer.photo  # photos on other items are optional
     tap = client.post(reverse("inspections:anomaly-order", args=[answer.pk]), **HTMX)
     assert tap.status_code == 200
     order = Order.objects.get()
@@ -104,6 +105,20 @@ def test_a_water_damaged_cable_opens_a_repair_order_in_one_tap(client, tickets):
     login(client, tickets.dispatch)
     board = client.get(reverse("workorders:board"))
     assert order.number in board.text
+
+
+def test_an_anomaly_may_carry_its_own_photo(client, tickets):
+    login(client, tickets.engineer_a)
+    ticket = tickets.epon_ticket
+    data = form_data(ticket, 光缆=("no", "进水"))
+    cable = ticket.template.items.get(label__contains="光缆")
+    data[f"photo_{cable.pk}"] = jpeg("cable.jpg")
+    assert client.post(reverse("inspections:ticket", args=[ticket.pk]), data).status_code == 302
+    answer = Answer.objects.get(anomaly=True)
+    assert answer.photo.name.endswith(".jpg")
+    assert client.get(reverse("inspections:photo", args=[answer.pk])).status_code == 200
+    login(client, tickets.engineer_b)
+    assert client.get(reverse("inspections:photo", args=[answer.pk])).status_code == 404
 
 
 def test_someone_else_cannot_open_the_order(client, tickets):
