@@ -128,3 +128,31 @@ def can_record_agreements(user) -> bool:
     return bool(getattr(user, "is_superuser", False)) or (
         person_of(user) is not None and person_of(user).role in PEOPLE_EDITORS
     )
+
+
+EQUIPMENT_KEEPERS = {
+    Role.OPS_MANAGER,
+    Role.STATION_HEAD,
+    Role.STATION_MANAGER,
+    Role.AREA_SUPERVISOR,
+    Role.GROUP_LEADER,
+}
+
+
+def can_manage_equipment(user) -> bool:
+    """Who registers and retires the equipment of communities (INS-07)."""
+    me = person_of(user)
+    return me is not None and (me.role in EQUIPMENT_KEEPERS or bool(user.is_superuser))
+
+
+def equipment_for(user):
+    from registers.models import EquipmentItem
+
+    qs = EquipmentItem.objects.select_related("community")
+    if sees_everything(user):
+        return qs
+    return qs.filter(community__in=_visible_units(user))
+
+
+def communities_for(user):
+    return units_for(user).filter(kind="community").order_by("path")

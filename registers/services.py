@@ -245,3 +245,47 @@ def notify_overdue_stocktakes(today: date) -> int:
                 unit=stocktake.community,
             )
     return count
+
+
+@transaction.atomic
+def add_equipment(
+    community: OrgUnit, *, by: Any, name: str, serial: str = "", expected_quantity: Any
+) -> EquipmentItem:
+    """INS-07: register equipment kept in a community; the next stock-takes count it."""
+    acting_person(by)
+    errors: dict[str, str] = {}
+    if community.kind != OrgUnit.Kind.COMMUNITY:
+        errors["community"] = _("Equipment is kept in a community.")
+    name = str(name or "").replace("\x00", "").strip()
+    serial = str(serial or "").replace("\x00", "").strip()
+    if not name:
+        errors["name"] = _("This field is required.")
+    elif len(name) > 120:
+        errors["name"] = _("At most {n} characters.").format(n=120)
+    if len(serial) > 60:
+        errors["serial"] = _("At most {n} characters.").format(n=60)
+    try:
+        quantity = _parse_count(expected_quantity)
+        if quantity < 1:
+            raise ValueError
+    except ValueError:
+        errors["expected_quantity"] = _("Enter a whole number of at least 1.")
+        quantity = 0
+    if errors:
+        raise ValidationErrors(errors)
+    item = EquipmentItem.objects.create(
+        community=community, name=name, serial=serial, expected_quantity=quantity
+    )
+    audit.record(item, "registers.equipment.added", by=by, data={"rule": "INS-07"})
+    return item
+
+
+@transaction.atomic
+def retire_equipment(item: EquipmentItem, *, by: Any) -> EquipmentItem:
+    """INS-07: equipment no longer kept is left out of later stock-takes (its history stays)."""
+    acting_person(by)
+    if item.active:
+        item.active = False
+        item.save(update_fields=["active"])
+        audit.record(item, "registers.equipment.retired", by=by, data={"rule": "INS-07"})
+    return item

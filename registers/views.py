@@ -19,10 +19,19 @@ from registers.queries import (
     access_loss,
     access_stocktake,
     can_keep_registers,
+    can_manage_equipment,
+    communities_for,
+    equipment_for,
     losses_for,
     stocktakes_for,
 )
-from registers.services import add_follow_up, file_police_receipt, record_count
+from registers.services import (
+    add_equipment,
+    add_follow_up,
+    file_police_receipt,
+    record_count,
+    retire_equipment,
+)
 
 
 @login_required
@@ -158,3 +167,59 @@ def loss_receipt(request, pk: int):
     return FileResponse(
         loss.police_receipt.open("rb"), as_attachment=True, filename=name, content_type=content_type
     )
+
+
+@login_required
+def equipment(request):
+    """INS-07: the equipment kept in each community, which the stock-takes count."""
+    manage = can_manage_equipment(request.user)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not manage:
+            raise Http404
+        raw = request.POST.get("community", "")
+        community = (
+            communities_for(request.user).filter(pk=int(raw)).first()
+            if raw.isdigit() and len(raw) < 12
+            else None
+        )
+        try:
+            if community is None:
+                raise DomainError(_("Choose the community."), field="community")
+            add_equipment(
+                community,
+                by=request.user,
+                name=request.POST.get("name", ""),
+                serial=request.POST.get("serial", ""),
+                expected_quantity=request.POST.get("expected_quantity", ""),
+            )
+        except ValidationErrors as exc:
+            errors = exc.errors
+        except DomainError as exc:
+            errors = {exc.field or "": exc.message}
+        else:
+            messages.success(request, _("Equipment registered."))
+            return redirect("registers:equipment")
+    items = equipment_for(request.user).filter(active=True).order_by("community__path", "name")
+    return render(
+        request,
+        "registers/equipment.html",
+        {
+            "page": Paginator(items, 100).get_page(request.GET.get("page")),
+            "manage": manage,
+            "communities": communities_for(request.user),
+            "values": request.POST if request.method == "POST" else {},
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require_POST
+@login_required
+def equipment_retire(request, pk: int):
+    item = equipment_for(request.user).filter(pk=pk).first()
+    if item is None or not can_manage_equipment(request.user):
+        raise Http404
+    retire_equipment(item, by=request.user)
+    return redirect("registers:equipment")

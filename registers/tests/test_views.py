@@ -284,3 +284,27 @@ def test_openapi_lists_the_register_and_report_endpoints_INS_07_SEC_04(client, d
         "/api/reports/{report_id}/submit",
     ]:
         assert path in paths
+
+
+def test_station_manager_registers_and_retires_equipment_INS_07(client, reg, time_machine):
+    from registers.models import EquipmentItem
+
+    time_machine.move_to(local(2026, 11, 2, 9), tick=False)
+    login(client, reg.manager_a)
+    url = reverse("registers:equipment")
+    form = {"community": reg.community_a.pk, "name": "光功率计", "expected_quantity": "0"}
+    bad = client.post(url, form)
+    assert bad.status_code == 400 and EquipmentItem.objects.count() == 2
+    assert client.post(url, form | {"expected_quantity": "2"}).status_code == 302
+    item = EquipmentItem.objects.get(name="光功率计")
+    client.post(reverse("registers:equipment-retire", args=[reg.splicer.pk]))
+    services.create_due_stocktakes(date(2026, 11, 2))
+    names = set(StockTake.objects.get().lines.values_list("item__name", flat=True))
+    assert names == {"ONU 光猫", item.name}
+    client.logout()
+    login(client, reg.engineer_a)
+    assert client.get(url).status_code == 200
+    assert client.post(url, form | {"expected_quantity": "2"}).status_code == 404
+    client.logout()
+    login(client, reg.outsider)
+    assert client.post(reverse("registers:equipment-retire", args=[item.pk])).status_code == 404
