@@ -1,5 +1,6 @@
-"""Background work of the registers: the month's stock-takes created each morning and overdue
-ones reported once to the station managers (INS-07)."""
+"""Background work of the registers: the month's stock-takes created (hourly, idempotent, so a
+worker that was down at midnight catches up) and overdue ones reported once to the station
+managers (INS-07)."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
@@ -8,11 +9,11 @@ from core import clock
 from registers.services import create_due_stocktakes, notify_overdue_stocktakes
 
 
-@db_periodic_task(crontab(minute="7", hour="0"))
+@db_periodic_task(crontab(minute="7"))
 def create_due_stocktakes_task() -> None:
     create_due_stocktakes(clock.today())
 
 
-@db_periodic_task(crontab(minute="17", hour="8"))
+@db_periodic_task(crontab(minute="17", hour="8-20"))
 def notify_overdue_stocktakes_task() -> None:
     notify_overdue_stocktakes(clock.today())
