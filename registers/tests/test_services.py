@@ -169,3 +169,15 @@ def test_lent_out_item_is_overdue_until_returned_SEC_04(reg, time_machine):
     assert loan.returned_to == reg.engineer_a and not loan.is_overdue(local(2026, 11, 5))
     assert Loan.objects.count() == 1
     assert AuditEntry.objects.get(action="registers.loan.returned").data["late"] is True
+
+
+def test_periodic_tasks_create_stocktakes_and_report_overdue_INS_07(reg, time_machine):
+    from registers.tasks import create_due_stocktakes_task, notify_overdue_stocktakes_task
+
+    time_machine.move_to(local(2026, 11, 1, 0, 7), tick=False)
+    create_due_stocktakes_task.call_local()
+    create_due_stocktakes_task.call_local()
+    assert StockTake.objects.count() == 1
+    time_machine.move_to(local(2026, 12, 1, 8, 17), tick=False)
+    notify_overdue_stocktakes_task.call_local()
+    assert Notification.objects.filter(event="registers.stocktake.overdue").count() == 1

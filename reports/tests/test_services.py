@@ -240,3 +240,15 @@ def test_draft_counts_the_inspections_done_in_the_period_REP_01(rep, time_machin
     assert facts["inspections"]["done"] == 1 and facts["inspections"]["assets"] == [epon.name]
     assert facts["inspections"]["due_planned"] == 1
     assert epon.name in services.draft_text(daily, facts)
+
+
+def test_periodic_tasks_create_drafts_and_remind_REP_01(rep, time_machine):
+    from reports.tasks import create_due_reports_task, report_clock_task
+
+    time_machine.move_to(local(2026, 11, 3, 0, 1), tick=False)
+    create_due_reports_task.call_local()
+    assert Report.objects.filter(kind=Kind.DAILY).count() == 1
+    time_machine.move_to(local(2026, 11, 3, 19, 0), tick=False)
+    report_clock_task.call_local()
+    report_clock_task.call_local()
+    assert Notification.objects.filter(event="reports.daily.reminder").count() == 1
