@@ -3,7 +3,7 @@
 
 from django.contrib import admin
 
-from workorders.models import Appointment, Breach, Order, OrderEvent
+from workorders.models import Appointment, Breach, DailyRecord, Order, OrderEvent
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -73,3 +73,12 @@ class BreachAdmin(ReadOnlyAdmin):
     list_filter = ["rule_id", "kind"]
     search_fields = ["order__number", "person__name"]
     list_select_related = ["order", "person"]
+
+
+@admin.register(DailyRecord)
+class DailyRecordAdmin(ReadOnlyAdmin):
+    list_display = ["day", "person", "events", "handed_in_at", "flagged_at"]
+    list_filter = ["day"]
+    search_fields = ["person__name"]
+    list_select_related = ["person"]
+    date_hierarchy = "day"

@@ -9,6 +9,7 @@ appointment a 400 on "start" offering the next free time, a dispatch to someone 
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from core.idempotency import Answer, once
 from core.pagination import Id, Pagination
 from people.models import Person
 from people.queries import customers_for, person_of, role_of, units_for
+from people.roles import Role
 from workorders import rules
 from workorders.models import Order, State
 from workorders.queries import (
@@ -37,6 +39,7 @@ from workorders.queries import (
 )
 from workorders.schemas import (
     DispatchIn,
+    HandInOut,
     OrderDetailOut,
     OrderFilters,
     OrderIn,
@@ -44,7 +47,7 @@ from workorders.schemas import (
     StepIn,
     SuggestionOut,
 )
-from workorders.services import create_order, dispatch_order
+from workorders.services import create_order, dispatch_order, hand_in_daily, hand_in_states
 from workorders.steps import take_named_step
 
 router = Router(tags=["orders"])
@@ -221,3 +224,40 @@ def take_step(request, order_id: Id, payload: StepIn):
         return 200, _detail_json(request, done)
 
     return _reply(once(request, payload.idempotency_key, run))
+
+
+# --- WO-12: the daily event record -------------------------------------------------------------
+
+
+@router.post("/daily/{day}/hand-in", response=HandInOut, tags=["daily records"])
+def hand_in(request, day: date):
+    """Hand in the caller's own daily event record of `day` (WO-12). Idempotent: a second call
+    returns the first hand-in unchanged."""
+    me = _me(request)
+    record = hand_in_daily(me, day, by=me)
+    (row,) = hand_in_states([me], day, now=clock.now())
+    return {"day": day, "person_id": me.pk, "person_name": me.name} | _state(row, record)
+
+
+@router.get("/daily/{day}/hand-ins", response=list[HandInOut], tags=["daily records"])
+def hand_ins(request, day: date):
+    """WO-12 for the group leader and managers: each engineer the caller sees, his events of
+    the day and the hand-in state (handed_in, late, open, missing, none)."""
+    me = person_of(request.auth)
+    if me is not None and me.role == Role.ENGINEER:
+        raise HttpError(403, _("Only group leaders and managers see the team's hand-ins."))
+    people = list(engineers_for(request.auth)[:500])
+    return [
+        {"day": day, "person_id": row["person"].pk, "person_name": row["person"].name}
+        | _state(row, None)
+        for row in hand_in_states(people, day, now=clock.now())
+    ]
+
+
+def _state(row: dict, record) -> dict:
+    return {
+        "events": row["events"],
+        "state": row["state"],
+        "handed_in_at": record.handed_in_at if record else row["handed_in_at"],
+        "flagged_at": row["flagged_at"],
+    }

@@ -64,6 +64,13 @@ CLOCK_LABELS = {
     "follow_up": gettext_lazy("Follow-up call"),
     "retry": gettext_lazy("Next contact attempt"),
 }
+HAND_IN_LABELS = {  # WO-12
+    "handed_in": gettext_lazy("Handed in"),
+    "late": gettext_lazy("Handed in late"),
+    "open": gettext_lazy("Not handed in yet"),
+    "missing": gettext_lazy("Not handed in"),
+    "none": gettext_lazy("No events"),
+}
 OUTCOME_LABELS = {
     "reached": gettext_lazy("Reached"),
     "no_answer": gettext_lazy("No answer"),

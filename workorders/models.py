@@ -233,3 +233,39 @@ class Breach(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order} {self.rule_id} {self.kind}"
+
+
+class DailyRecord(models.Model):
+    """WO-12: one engineer's daily event record (运维事件记录单) of one day, handed in by him before
+    the end of the day; the events themselves are the OrderEvents he recorded that day.
+    `flagged_at`: the check after the deadline found it not handed in (the leader was told)."""
+
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("engineer"),
+        on_delete=models.PROTECT,
+        related_name="daily_records",
+    )
+    day = models.DateField(_("day"))
+    handed_in_at = models.DateTimeField(_("handed in at"), null=True, blank=True)
+    handed_in_by = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("handed in by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    events = models.PositiveIntegerField(_("events"), default=0)
+    flagged_at = models.DateTimeField(_("flagged as missing at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("daily event record")
+        verbose_name_plural = _("daily event records")
+        ordering = ["-day", "person"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "day"], name="daily_record_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.day}"

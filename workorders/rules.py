@@ -2,7 +2,7 @@
 what falls due when. Pure: facts and policy in, decision out."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
 CUSTOMER_KINDS = {"install", "repair", "renewal"}  # WO-01 applies to these
@@ -226,3 +226,20 @@ def next_free_slot(
 
 def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
     return a_start < b_end and b_start < a_end
+
+
+# --- WO-12: the day's event record is handed in before the end of the day -----------------------
+
+
+def hand_in_deadline(day: date, due: time, tz: tzinfo) -> datetime:
+    """WO-12: the record of `day` is handed in by `due` (wo.daily_record_due, e.g. 23:59) that
+    day, local time."""
+    return datetime.combine(day, due, tzinfo=tz)
+
+
+def hand_in_state(*, handed_in_at: datetime | None, deadline: datetime, now: datetime) -> str:
+    """WO-12: "handed_in" in time, "late" after the deadline, "open" until the deadline,
+    "missing" once it passed without a hand-in."""
+    if handed_in_at is not None:
+        return "handed_in" if handed_in_at <= deadline else "late"
+    return "open" if now <= deadline else "missing"

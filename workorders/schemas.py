@@ -1,6 +1,6 @@
 """In and out schemas of the work-order API. Inputs refuse unknown fields; ids are core Ids."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -246,3 +246,15 @@ class SuggestionOut(Schema):
     @staticmethod
     def resolve_unit_name(obj) -> str:
         return obj.person.unit.name if obj.person.unit_id else ""
+
+
+class HandInOut(Schema):
+    """WO-12: one engineer's daily event record of one day."""
+
+    day: date
+    person_id: int
+    person_name: str
+    events: int
+    state: str = Field(description="handed_in, late, open (before the deadline), missing, none")
+    handed_in_at: datetime | None
+    flagged_at: datetime | None

@@ -1,14 +1,14 @@
 """Background work of work orders: a sweep scheduled at each order's next deadline, and a
 once-a-minute sweep of everything due as a safety net (e.g. after the queue was lost)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from core import clock
 from workorders.models import Order
-from workorders.services import sweep_order
+from workorders.services import flag_missing_records, sweep_order
 
 
 @db_task()
@@ -26,3 +26,12 @@ def schedule_sweep(order_id: int, due: datetime) -> None:
 def sweep_due_orders() -> None:
     for order_id in Order.objects.due(clock.now()).order_by().values_list("pk", flat=True)[:10000]:
         sweep_order(order_id)
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def flag_missing_daily_records() -> None:
+    """WO-12: after the hand-in deadline (wo.daily_record_due), flag the records of yesterday
+    and today not handed in and tell the group leaders; each one once."""
+    today = clock.today()
+    for day in (today - timedelta(days=1), today):
+        flag_missing_records(day)

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from workorders import views
+from workorders import views, views_daily
 
 app_name = "workorders"
 urlpatterns = [
@@ -8,8 +8,18 @@ urlpatterns = [
     path("new/", views.order_new, name="new"),
     path("customers/", views.customer_search, name="customer-search"),
     path("mine/", views.my_orders, name="mine"),
-    path("daily/", views.daily_today, name="daily-today"),
-    re_path(r"^daily/(?P<day>\d{4}-\d{2}-\d{2})/$", views.daily_record, name="daily"),
+    path("daily/", views_daily.daily_today, name="daily-today"),
+    re_path(r"^daily/(?P<day>\d{4}-\d{2}-\d{2})/$", views_daily.daily_record, name="daily"),
+    re_path(
+        r"^daily/(?P<day>\d{4}-\d{2}-\d{2})/hand-in/$",
+        views_daily.daily_hand_in,
+        name="daily-hand-in",
+    ),
+    re_path(
+        r"^daily/(?P<day>\d{4}-\d{2}-\d{2})/hand-ins/$",
+        views_daily.daily_hand_ins,
+        name="daily-hand-ins",
+    ),
     path("<int:pk>/", views.order_detail, name="detail"),
     path("<int:pk>/dispatch/", views.order_dispatch, name="dispatch"),
     path("<int:pk>/step/", views.order_step, name="step"),

@@ -1,6 +1,6 @@
 """Order pages: the customer-service intake, the dispatcher board (HTMX refresh), the order page
 with deadlines, timeline, breaches, dispatch and WO-05 chain buttons, the engineer's phone page
-(one big button for the next step) and his daily event record (WO-12)."""
+(one big button for the next step). The daily event record (WO-12) is in views_daily.py."""
 
 from datetime import date, datetime, timedelta
 
@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.errors import DomainError
 from people.queries import customer_phone_for, customers_for, person_of
-from people.roles import Role
 from people.rules import masked_phone
 from workorders import rules
 from workorders.forms import (
@@ -44,9 +43,7 @@ from workorders.queries import (
     can_dispatch,
     can_take_orders,
     customers_matching,
-    daily_events,
     engineer_orders,
-    engineers_for,
     first_clock,
     may_take_step,
     next_step,
@@ -411,53 +408,3 @@ def my_orders(request):
         "today": timezone.localdate(now),
     }
     return render(request, "workorders/mine.html", context)
-
-
-# --- the daily event record (WO-12) -------------------------------------------------------------
-
-
-@login_required
-def daily_today(request):
-    return redirect("workorders:daily", day=clock.today().isoformat())
-
-
-@login_required
-def daily_record(request, day: str):
-    """运维事件记录单: one engineer's events of one day (his own, or one a manager may see)."""
-    try:
-        on = date.fromisoformat(day)
-    except ValueError:
-        raise Http404 from None
-    me = person_of(request.user)
-    people = engineers_for(request.user)
-    wanted = request.GET.get("person", "")
-    if wanted.isdigit():
-        person = people.filter(pk=int(wanted)).first()
-        if person is None and me is not None and me.pk == int(wanted):
-            person = me
-        if person is None:
-            raise Http404
-    elif me is not None:
-        person = me
-    else:
-        person = people.first()
-        if person is None:
-            raise Http404
-    events = daily_events(person, on)
-    for event in events:
-        event.label = EVENT_LABELS.get(event.kind, event.kind)
-        event.detail = event_detail(event)
-    choices = list(people[:500]) if me is None or me.role != Role.ENGINEER else []
-    return render(
-        request,
-        "workorders/daily.html",
-        {
-            "person": person,
-            "day": on,
-            "previous": on - timedelta(days=1),
-            "following": on + timedelta(days=1),
-            "events": events,
-            "people": choices,
-            "orders_count": len({e.order_id for e in events}),
-        },
-    )

@@ -20,6 +20,11 @@ from workorders.services.common import (
     sla_policy,
     station_of,
 )
+from workorders.services.daily import (
+    flag_missing_records,
+    hand_in_daily,
+    hand_in_states,
+)
 from workorders.services.dispatch import dispatch_order, on_leave_today
 from workorders.services.escalation import _apply_chain, cs_notify_ops, ops_notify_station
 from workorders.services.lifecycle import (
@@ -55,6 +60,9 @@ __all__ = [
     "cs_notify_ops",
     "dispatch_order",
     "escalate_to_tech",
+    "flag_missing_records",
+    "hand_in_daily",
+    "hand_in_states",
     "log_contact",
     "mark_not_completed",
     "on_leave_today",
