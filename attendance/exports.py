@@ -2,7 +2,8 @@
 
 The column names are those users know from DingTalk's monthly report (月度汇总), so the file can
 be read next to one exported from DingTalk; crewdesk adds its fines (ATT-04/05/06) and the ATT-03
-notice level. The same columns make the station page's table.
+notice level, the ATT-10 arrival records of resident staff and the REQ-06 personal-leave pay
+deduction. The same columns make the station page's table.
 """
 
 from collections.abc import Callable, Sequence
@@ -26,6 +27,7 @@ SHEET_NAME = "考勤汇总"
 TITLE = "考勤汇总表"
 LEAVE_GROUP = "请假(天)"
 OVERTIME_GROUP = "加班时长(小时)"
+ARRIVAL_GROUP = "到岗记录(ATT-10)"
 OTHER_LEAVE = "leave"  # DayJudgement without a leave type
 
 NOTICE_LABELS = {
@@ -55,6 +57,12 @@ def _fine(row: PersonMonth, rule_id: str, code: str | None = None) -> Decimal:
 
 def _band(row: PersonMonth) -> int:
     return next((f.count for f in row.summary.fines if f.code == "late_band"), 0)
+
+
+def deduction_percent(row: PersonMonth) -> Decimal:
+    """REQ-06: the share of the month's pay deducted for personal leave, in percent."""
+    share = row.personal_leave.share if row.personal_leave else Decimal("0")
+    return (share * 100).quantize(Decimal("0.01"))
 
 
 def notice_label(level: str) -> str:
@@ -174,6 +182,36 @@ def summary_columns(leave_types, rows: Sequence[PersonMonth]) -> list[Column]:
             )
         )
     columns += [
+        Column(
+            "arrival_missing",
+            "到岗缺记录次数",
+            _("Missing records"),
+            lambda r: r.arrival.missing if r.arrival else "",
+            group=ARRIVAL_GROUP,
+            group_label=_("Arrival record at the desk (ATT-10)"),
+        ),
+        Column(
+            "arrival_late",
+            "到岗迟到次数",
+            _("Late arrivals"),
+            lambda r: r.arrival.late if r.arrival else "",
+            group=ARRIVAL_GROUP,
+            group_label=_("Arrival record at the desk (ATT-10)"),
+        ),
+        Column(
+            "personal_leave_days",
+            "事假扣薪天数",
+            _("Personal leave (days)"),
+            lambda r: r.personal_leave.days if r.personal_leave else Decimal("0"),
+            number_format="0.0",
+        ),
+        Column(
+            "deduction_share",
+            "扣薪比例(%)",
+            _("Pay deduction share (%)"),
+            deduction_percent,
+            number_format="0.00",
+        ),
         Column(
             "fine_att04",
             "罚款(ATT-04)",

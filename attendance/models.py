@@ -302,3 +302,53 @@ class MonthClose(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.month:%Y-%m}"
+
+
+class ArrivalRecord(models.Model):
+    """ATT-10: the daily arrival record (到岗记录) of a long-term resident engineer at the
+    client's service desk. One per person and day: reported by the engineer on his phone page or
+    recorded by the client's person in charge at the desk, who may also confirm a report."""
+
+    class Source(models.TextChoices):
+        SELF = "self", _("Reported by the engineer")
+        DESK = "desk", _("Recorded at the client's desk")
+
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="arrivals",
+    )
+    date = models.DateField(_("date"))
+    arrived_at = models.DateTimeField(_("arrived at"))
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    desk_note = models.CharField(_("desk note"), max_length=200, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("arrival record")
+        verbose_name_plural = _("arrival records")
+        ordering = ["date", "person"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "date"], name="arrival_once_per_day")
+        ]
+        indexes = [models.Index(fields=["date", "person"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.date} {self.arrived_at:%H:%M}"

@@ -4,6 +4,7 @@ summaries (ATT-03..07) built from the stored judgements with a fixed number of q
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -12,6 +13,7 @@ from django.utils import timezone
 from attendance.models import DayJudgement, MonthClose, ProxySigning, Punch
 from attendance.rules import AttendancePolicy, DayResult, MonthSummary, add_day, close_month_summary
 from attendance.services import judge_people, policy_company_id
+from core import clock
 from core.clock import month_bounds
 from core.policy import PolicyBook
 from core.workcalendar import WorkCalendar
@@ -39,6 +41,8 @@ class PersonMonth:
     judged_days: int = 0
     locked: bool = False  # the month is closed for this person
     corrections: int = 0  # closed days whose recomputation differs (shown, never applied)
+    arrival: Any = None  # ATT-10 ArrivalMonth of a resident; None for everyone else
+    personal_leave: Any = None  # REQ-06 leave.rules.LeaveDeduction; None: no personal leave
 
 
 def month_range(month: date) -> tuple[datetime, datetime]:
@@ -105,7 +109,21 @@ def month_summaries(
     for row in rows.values():
         policy = book.policy_for(policy_company_id(row.person), on=last)
         close_month_summary(row.summary, AttendancePolicy.from_policy(policy))
+    _add_arrivals_and_personal_leave(rows, first, book)
     return list(rows.values())
+
+
+def _add_arrivals_and_personal_leave(rows: dict[int, PersonMonth], month: date, book) -> None:
+    """ATT-10 arrival facts of the residents and REQ-06 personal leave of those who took some:
+    a few queries over those people only."""
+    from attendance.arrival import arrival_months
+    from leave.deduction import personal_leave_months
+
+    people = [row.person for row in rows.values()]
+    for person_id, arrival in arrival_months(people, month, at=clock.now(), book=book).items():
+        rows[person_id].arrival = arrival
+    for person_id, deduction in personal_leave_months(people, month, book=book).items():
+        rows[person_id].personal_leave = deduction
 
 
 def overtime_hours(start_at: datetime | None, end_at: datetime | None, hours) -> Decimal:

@@ -2,7 +2,7 @@ from datetime import date
 
 from django.urls import path, register_converter
 
-from attendance.views import person, phone, station
+from attendance.views import desk, person, phone, station
 
 
 class MonthConverter:
@@ -38,6 +38,9 @@ urlpatterns = [
     path("", phone.phone_page, name="home"),
     path("punch/", phone.punch, name="punch"),
     path("location-consent/", phone.location_consent, name="consent"),
+    path("arrival/", desk.report, name="arrival-report"),
+    path("desk/", desk.desk, name="desk"),
+    path("desk/<int:pk>/confirm/", desk.desk_confirm, name="desk-confirm"),
     path("people/<int:pk>/", person.person_current, name="person-current"),
     path("people/<int:pk>/<month:month>/", person.person_month, name="person"),
     path("people/<int:pk>/day/<day:day>/", person.day_detail, name="day"),

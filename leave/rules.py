@@ -8,7 +8,7 @@ in the returned `StepSpec.basis_rule_id`.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -267,3 +267,67 @@ def overtime_hours(start_at: datetime, end_at: datetime) -> Decimal:
     """ATT-09: hours of an overtime request, rounded down to half hours."""
     minutes = int((end_at - start_at).total_seconds() // 60)
     return Decimal(max(minutes, 0) // 30) * HALF_DAY
+
+
+# --- Personal leave deducts pay (REQ-06) -----------------------------------------------------
+
+HalfHours = Callable[[date, str], Decimal]  # schedule hours of a half day (0 when not working)
+SHARE_PLACES = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class LeaveDeduction:
+    """REQ-06: the personal leave of a person-month and the share of the month's pay it takes."""
+
+    days: Decimal = Decimal(0)  # working days taken, in half days
+    hours: Decimal = Decimal(0)  # the schedule hours of those half days
+    working_days: int = 0  # working days of the month
+    share: Decimal = Decimal(0)  # days / working days; 0 when the policy does not deduct
+    rule_id: str = "REQ-06"
+
+
+def leave_halves(period: Period, first: date, last: date) -> set[tuple[date, str]]:
+    """The half days (day, "am"/"pm") a period covers within [first, last]."""
+    halves: set[tuple[date, str]] = set()
+    if not period_in_order(period):
+        return halves
+    day = max(period.start_date, first)
+    while day <= min(period.end_date, last):
+        for half in (AM, PM):
+            slot = (day, 0 if half == AM else 1)
+            if period.first_slot <= slot <= period.last_slot:
+                halves.add((day, half))
+        day += timedelta(days=1)
+    return halves
+
+
+def personal_leave_deduction(
+    periods: Iterable[Period],
+    first: date,
+    last: date,
+    is_workday: IsWorkday,
+    half_hours: HalfHours,
+    *,
+    pro_rata: bool,
+) -> LeaveDeduction:
+    """REQ-06: personal leave deducts pay for the time taken, pro rata.
+
+    `periods` are the approved personal (unpaid) leave of one person; only their half days inside
+    the month [first, last] on working days count (a holiday or rest day inside the leave is not
+    taken from work). Hours are the schedule hours of those half days. The share of the month's
+    pay deducted is days / working days of the month, at most 1; with `pro_rata` off the days are
+    still reported but nothing is deducted.
+    """
+    taken: set[tuple[date, str]] = set()
+    for period in periods:
+        taken |= leave_halves(period, first, last)
+    counted = sorted((day, half) for day, half in taken if is_workday(day))
+    days = HALF_DAY * len(counted)
+    hours = sum((Decimal(half_hours(day, half)) for day, half in counted), Decimal(0))
+    working_days = sum(
+        1 for n in range((last - first).days + 1) if is_workday(first + timedelta(days=n))
+    )
+    share = Decimal(0)
+    if pro_rata and working_days and days:
+        share = min(days / working_days, Decimal(1)).quantize(SHARE_PLACES)
+    return LeaveDeduction(days, hours.quantize(Decimal("0.01")), working_days, share)

@@ -20,6 +20,7 @@ from attendance.views.days import (
     month_days,
     weeks_of,
 )
+from attendance.views.desk import month_extras
 from core import clock
 from people.queries import access_person
 
@@ -58,6 +59,7 @@ def person_month(request, pk: int, month: date):
             "closed": month_close_of(person.unit, month) if person.unit_id else None,
             "links": _month_links(month),
             "is_self": person.user_id == request.user.pk,
+            **month_extras(request.user, person, month, summary),
         },
     )
 

@@ -23,6 +23,7 @@ from attendance.views.days import (
     month_days,
     weeks_of,
 )
+from attendance.views.desk import today_arrival
 from core import clock
 from core.ratelimit import client_ip
 from people.models import OrgUnit
@@ -83,6 +84,7 @@ def phone_page(request):
                 "punch_key": uuid.uuid4().hex,
                 "ask_consent": person.location_consent is None,
                 "consent_form": LocationConsentForm(),
+                "arrival": today_arrival(person, at=clock.now()),
             }
         )
     response = render(request, "attendance/phone.html", context)
