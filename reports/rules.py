@@ -123,9 +123,20 @@ def reminder_at(due: datetime, policy: ReportPolicy) -> datetime:
     return due - policy.reminder
 
 
-def daily_due_on(day: date, is_workday: IsWorkday) -> bool:
-    """REP-01: a daily report is due on working days only (rest days and holidays have none)."""
-    return is_workday(day)
+def daily_due_on(day: date, is_workday: IsWorkday, *, away_all_day: bool = False) -> bool:
+    """REP-01: a daily report is due on working days only (rest days and holidays have none),
+    and not on a day the person is away for the whole day (approved leave, trip, secondment)."""
+    return is_workday(day) and not away_all_day
+
+
+def away_all_day(day: date, start: date, start_half: str, end: date, end_half: str) -> bool:
+    """An approved absence from `start` (half "am"/"pm") to `end` covers all of `day`: a day
+    inside it, or its first day from the morning or its last day to the afternoon."""
+    if not start <= day <= end:
+        return False
+    from_morning = day > start or start_half == "am"
+    to_evening = day < end or end_half == "pm"
+    return from_morning and to_evening
 
 
 def is_late(due: datetime, submitted_at: datetime | None, at: datetime) -> bool:

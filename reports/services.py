@@ -45,6 +45,24 @@ def reporters() -> Any:
     )
 
 
+def away_all_day_ids(day: date) -> set[int]:
+    """People away for the whole of `day` on approved leave, a trip or a secondment (REP-01:
+    no daily report is due from them)."""
+    from leave.models import Request
+
+    absences = Request.objects.filter(
+        status=Request.Status.APPROVED,
+        kind__in=[Request.Kind.LEAVE, Request.Kind.TRIP, Request.Kind.SECONDMENT],
+        start_date__lte=day,
+        end_date__gte=day,
+    ).values_list("person_id", "start_date", "start_half", "end_date", "end_half")
+    return {
+        person_id
+        for person_id, start, start_half, end, end_half in absences
+        if rules.away_all_day(day, start, start_half, end, end_half)
+    }
+
+
 def _new_report(
     person: Person,
     kind: str,
@@ -90,6 +108,7 @@ def create_due_reports(day: date) -> int:
     calendar = calendar_for(q_start, q_end)
     policies: dict[int, rules.ReportPolicy] = {}  # one policy read per client
     rows: list[Report] = []
+    away = away_all_day_ids(day)
     for person in reporters():
         if not rules.must_report(
             role=person.role,
@@ -98,7 +117,9 @@ def create_due_reports(day: date) -> int:
             active=person.active,
         ):
             continue
-        if rules.daily_due_on(day, lambda d: calendar.day(d).is_workday):
+        if rules.daily_due_on(
+            day, lambda d: calendar.day(d).is_workday, away_all_day=person.pk in away
+        ):
             rows.append(
                 _new_report(person, Kind.DAILY, day, person.client_id, calendar, now, policies)
             )
@@ -383,8 +404,25 @@ def reports_to_remind(at: datetime) -> list[int]:
     )
 
 
+def _excused(report: Report) -> bool:
+    """A daily draft of a day the person turned out to be away all day (leave approved after the
+    draft was made) is no longer due (REP-01)."""
+    return report.kind == Kind.DAILY and report.person_id in away_all_day_ids(report.period_start)
+
+
+def _drop_excused(report_id: int) -> bool:
+    report = Report.objects.filter(pk=report_id, status=Report.Status.DRAFT).first()
+    if report is None or not _excused(report):
+        return False
+    audit.record(report, "reports.report.dropped", data={"rule": "REP-01", "reason": "away"})
+    report.delete()
+    return True
+
+
 def remind_report(report_id: int, at: datetime) -> bool:
     """Send the one reminder of a draft (claimed with a conditional UPDATE: once per report)."""
+    if _drop_excused(report_id):
+        return False
     claimed = Report.objects.filter(
         pk=report_id, status=Report.Status.DRAFT, reminded_at__isnull=True, due_at__gte=at
     ).update(reminded_at=at)
@@ -414,6 +452,8 @@ def reports_to_flag(at: datetime) -> list[int]:
 
 def flag_late_report(report_id: int, at: datetime) -> bool:
     """The deadline passed without a submission: the report is late (missing) from now on."""
+    if _drop_excused(report_id):
+        return False
     claimed = Report.objects.filter(
         pk=report_id, status=Report.Status.DRAFT, late_flagged_at__isnull=True, due_at__lt=at
     ).update(late=True, late_flagged_at=at)

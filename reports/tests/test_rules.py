@@ -151,3 +151,19 @@ def test_late_flag_after_the_deadline_REP_01(submitted, at, standing, late):
 def test_reminder_window_before_the_deadline_REP_01(at, submitted, reminded, expected):
     remind = rules.reminder_at(DUE, ReportPolicy(reminder=timedelta(minutes=60)))
     assert rules.reminder_due(remind, DUE, submitted, reminded, at) is expected
+
+
+@pytest.mark.parametrize(
+    ("day", "start", "start_half", "end", "end_half", "away"),
+    [
+        (date(2026, 11, 3), date(2026, 11, 3), "am", date(2026, 11, 3), "pm", True),
+        (date(2026, 11, 3), date(2026, 11, 3), "pm", date(2026, 11, 3), "pm", False),
+        (date(2026, 11, 3), date(2026, 11, 2), "pm", date(2026, 11, 3), "am", False),
+        (date(2026, 11, 3), date(2026, 11, 2), "pm", date(2026, 11, 4), "am", True),
+        (date(2026, 11, 5), date(2026, 11, 2), "am", date(2026, 11, 4), "pm", False),
+    ],
+)
+def test_no_daily_report_when_away_all_day_REP_01(day, start, start_half, end, end_half, away):
+    """REP-01: a whole day of approved leave, trip or secondment has no daily report."""
+    assert rules.away_all_day(day, start, start_half, end, end_half) is away
+    assert rules.daily_due_on(day, cn_workday, away_all_day=away) is not away

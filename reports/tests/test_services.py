@@ -252,3 +252,34 @@ def test_periodic_tasks_create_drafts_and_remind_REP_01(rep, time_machine):
     report_clock_task.call_local()
     report_clock_task.call_local()
     assert Notification.objects.filter(event="reports.daily.reminder").count() == 1
+
+
+def _approved_leave(person, day, start_half="am", end_half="pm"):
+    from leave.models import Request
+
+    return Request.objects.create(
+        person=person,
+        kind=Request.Kind.LEAVE,
+        status=Request.Status.APPROVED,
+        start_date=day,
+        start_half=start_half,
+        end_date=day,
+        end_half=end_half,
+        reason="事假",
+        created_at=local(2026, 11, 1),
+    )
+
+
+def test_no_daily_report_on_a_day_of_approved_leave_REP_01(rep, time_machine):
+    """REP-01: nothing due on a whole day of leave; a leave approved after the draft was made
+    drops the draft instead of flagging it late."""
+    _approved_leave(rep.reporter, date(2026, 11, 3))
+    make_reports(time_machine, local(2026, 11, 3, 0, 5))
+    assert not Report.objects.filter(kind=Kind.DAILY).exists()
+    make_reports(time_machine, local(2026, 11, 4, 0, 5))
+    assert Report.objects.filter(kind=Kind.DAILY).count() == 1
+    _approved_leave(rep.reporter, date(2026, 11, 4))
+    services.run_clock(local(2026, 11, 4, 20, 1))
+    assert not Report.objects.filter(kind=Kind.DAILY).exists()
+    assert AuditEntry.objects.filter(action="reports.report.dropped").count() == 1
+    assert not Notification.objects.filter(event="reports.daily.late").exists()
