@@ -14,9 +14,10 @@ from core.errors import DomainError
 from people.models import OrgUnit
 from people.queries import person_of, teams_for, units_for
 from reports import rules
+from reports.drafts import draft_text, report_facts
 from reports.models import Kind, Report
 from reports.queries import access_report, can_overview, my_reports, overview_reports
-from reports.services import draft_text, report_facts, save_draft, submit_report
+from reports.services import save_draft, submit_report
 
 
 def _standing(report: Report, now) -> str:

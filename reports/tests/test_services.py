@@ -8,7 +8,7 @@ import pytest
 from core.errors import DomainError
 from core.models import AuditEntry
 from notifications.models import Delivery, Notification
-from reports import services
+from reports import drafts, services
 from reports.models import Kind, Project, Report
 from reports.tests.conftest import local
 
@@ -200,7 +200,7 @@ def test_draft_is_prefilled_from_orders_and_attendance_REP_01(rep, time_machine)
         resolved_at=local(2026, 11, 5, 11),
     )
     weekly = Report.objects.get(kind=Kind.WEEKLY)
-    facts = services.report_facts(weekly)
+    facts = drafts.report_facts(weekly)
     assert facts["orders"]["dispatched"] == 1 and facts["orders"]["resolved_numbers"] == [
         order.number
     ]
@@ -210,7 +210,7 @@ def test_draft_is_prefilled_from_orders_and_attendance_REP_01(rep, time_machine)
         "absent_days": "0",
         "leave_days": "0",
     }
-    assert "1 late arrivals" in services.draft_text(weekly, facts)
+    assert "1 late arrivals" in drafts.draft_text(weekly, facts)
 
 
 def test_draft_counts_the_inspections_done_in_the_period_REP_01(rep, time_machine):
@@ -236,10 +236,10 @@ def test_draft_counts_the_inspections_done_in_the_period_REP_01(rep, time_machin
         created_at=local(2026, 11, 1),
     )
     daily = Report.objects.get(kind=Kind.DAILY)
-    facts = services.report_facts(daily)
+    facts = drafts.report_facts(daily)
     assert facts["inspections"]["done"] == 1 and facts["inspections"]["assets"] == [epon.name]
     assert facts["inspections"]["due_planned"] == 1
-    assert epon.name in services.draft_text(daily, facts)
+    assert epon.name in drafts.draft_text(daily, facts)
 
 
 def test_periodic_tasks_create_drafts_and_remind_REP_01(rep, time_machine):
