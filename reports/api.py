@@ -8,8 +8,8 @@ from core.idempotency import once
 from core.pagination import Id, Pagination
 from people.queries import person_of
 from reports.queries import access_report, reports_for
-from reports.schemas import ReportFilters, ReportOut, SubmitIn
-from reports.services import submit_report
+from reports.schemas import DraftIn, ReportFilters, ReportOut, SubmitIn
+from reports.services import save_draft, submit_report
 
 router = Router(tags=["reports"])
 
@@ -32,6 +32,13 @@ def list_reports(request, filters: Query[ReportFilters]):
 
 @router.get("/reports/{int:report_id}", response=ReportOut)
 def get_report(request, report_id: Id):
+    return access_report(request.auth, report_id)
+
+
+@router.post("/reports/{int:report_id}/draft", response=ReportOut)
+def keep_draft(request, report_id: Id, payload: DraftIn):
+    """Keep the edited text of one's own draft without submitting it."""
+    save_draft(access_report(request.auth, report_id), by=request.auth, text=payload.text)
     return access_report(request.auth, report_id)
 
 

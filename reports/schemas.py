@@ -40,3 +40,9 @@ class SubmitIn(Schema):
 
     text: str = Field(..., max_length=20_000)
     idempotency_key: IdempotencyKey = None
+
+
+class DraftIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(..., max_length=20_000)

@@ -142,3 +142,12 @@ def test_api_client_lists_only_submitted_reports_REP_01(api, rep, daily):
     services.submit_report(daily, by=rep.reporter, text="日报")
     listed = api(rep.specialist, "get", "/api/reports").json()
     assert listed["count"] == 1 and listed["items"][0]["text"] == "日报"
+
+
+def test_api_keeps_a_draft_for_its_author_only_REP_01(api, rep, daily):
+    kept = api(rep.reporter, "post", f"/api/reports/{daily.pk}/draft", json={"text": "草稿"})
+    assert kept.status_code == 200 and kept.json()["text"] == "草稿"
+    other = api(rep.manager_a, "post", f"/api/reports/{daily.pk}/draft", json={"text": "改"})
+    assert other.status_code == 400
+    daily.refresh_from_db()
+    assert daily.text == "草稿"
