@@ -201,6 +201,7 @@ class Loan(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    overdue_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("lent-out item")

@@ -142,3 +142,31 @@ def return_item(loan: Loan, *, by: Any) -> Loan:
         data={"rule": "SEC-04", "late": loan.returned_at > loan.due_back},
     )
     return loan
+
+
+def notify_overdue_loans(at: datetime) -> int:
+    """SEC-04: tell the lender once when an item is not back by its due time."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy
+
+    from notifications.services import notify
+
+    count = 0
+    overdue = Loan.objects.filter(
+        returned_at__isnull=True, due_back__lt=at, overdue_notified_at__isnull=True
+    ).select_related("lent_by", "unit")
+    for loan in overdue:
+        if not Loan.objects.filter(pk=loan.pk, overdue_notified_at__isnull=True).update(
+            overdue_notified_at=at
+        ):
+            continue
+        count += 1
+        notify(
+            loan.lent_by,
+            event="registers.loan.overdue",
+            title=gettext_lazy("{item} lent to {borrower} is not back"),
+            params={"item": loan.item, "borrower": loan.borrower},
+            url=reverse("registers:loans"),
+            unit=loan.unit,
+        )
+    return count

@@ -7,6 +7,7 @@ from huey.contrib.djhuey import db_periodic_task
 
 from core import clock
 from registers.services import create_due_stocktakes, notify_overdue_stocktakes
+from registers.services_security import notify_overdue_loans
 
 
 @db_periodic_task(crontab(minute="7"))
@@ -17,3 +18,9 @@ def create_due_stocktakes_task() -> None:
 @db_periodic_task(crontab(minute="17", hour="8-20"))
 def notify_overdue_stocktakes_task() -> None:
     notify_overdue_stocktakes(clock.today())
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def notify_overdue_loans_task() -> None:
+    """SEC-04: lenders hear of items not back in time (once per loan)."""
+    notify_overdue_loans(clock.now())

@@ -181,3 +181,22 @@ def test_periodic_tasks_create_stocktakes_and_report_overdue_INS_07(reg, time_ma
     time_machine.move_to(local(2026, 12, 1, 8, 17), tick=False)
     notify_overdue_stocktakes_task.call_local()
     assert Notification.objects.filter(event="registers.stocktake.overdue").count() == 1
+
+
+def test_the_lender_hears_once_of_an_item_not_back_SEC_04(reg, time_machine):
+    time_machine.move_to(local(2026, 11, 3, 10), tick=False)
+    services_security.lend_item(
+        reg.station_a,
+        by=reg.manager_a,
+        kind="equipment",
+        item="光功率计",
+        borrower="李四",
+        due_back=local(2026, 11, 3, 18),
+    )
+    assert services_security.notify_overdue_loans(local(2026, 11, 3, 18)) == 0
+    assert services_security.notify_overdue_loans(local(2026, 11, 3, 18, 5)) == 1
+    assert services_security.notify_overdue_loans(local(2026, 11, 3, 18, 10)) == 0
+    assert (
+        Notification.objects.filter(recipient=reg.manager_a, event="registers.loan.overdue").count()
+        == 1
+    )
