@@ -190,7 +190,9 @@ def submit_report(report: Report, *, by: Any, text: str) -> Report:
     """Submit a report and deliver it to the client's contact with the customer specialist in
     copy (REP-01). After the deadline it is marked late (REP-01..04)."""
     report = (
-        Report.objects.select_for_update().select_related("person", "project").get(pk=report.pk)
+        Report.objects.select_for_update(of=("self",))
+        .select_related("person", "project")
+        .get(pk=report.pk)
     )
     _check_author(report, by)
     if report.status != Report.Status.DRAFT:
