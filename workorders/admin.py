@@ -1,9 +1,9 @@
-"""Work orders in the admin: to look things up only. Orders change through their services
+"""Work orders in the admin: to look things up only (the WO-15 wording templates excepted). Orders change through their services
 (dispatch, steps, close), which keep the timeline, the audit entry and the SLA clocks right."""
 
 from django.contrib import admin
 
-from workorders.models import Appointment, Breach, DailyRecord, Order, OrderEvent
+from workorders.models import Appointment, Breach, DailyRecord, Order, OrderEvent, WordingTemplate
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -82,3 +82,20 @@ class DailyRecordAdmin(ReadOnlyAdmin):
     search_fields = ["person__name"]
     list_select_related = ["person"]
     date_hierarchy = "day"
+
+
+@admin.register(WordingTemplate)
+class WordingTemplateAdmin(admin.ModelAdmin):
+    """WO-15: the operations manager's customer wording (rows override the shipped defaults)."""
+
+    list_display = ["situation", "language", "updated_at", "updated_by"]
+    list_filter = ["situation", "language"]
+    search_fields = ["text"]
+    readonly_fields = ["updated_at", "updated_by"]
+
+    def save_model(self, request, obj, form, change):
+        from core import clock
+        from people.queries import person_of
+
+        obj.updated_at, obj.updated_by = clock.now(), person_of(request.user)
+        super().save_model(request, obj, form, change)

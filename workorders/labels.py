@@ -46,6 +46,7 @@ EVENT_LABELS = {
     "chain_ops_notified_station": gettext_lazy("Operations manager notified the station (WO-05)"),
     "breach": gettext_lazy("SLA breach recorded"),
     "retry_reminder": gettext_lazy("Reminder: call the customer again (WO-05)"),
+    "customer_notice": gettext_lazy("Customer told (WO-15)"),
 }
 BREACH_LABELS = {
     "contact_late": gettext_lazy("Customer not contacted in time"),

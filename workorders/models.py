@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from workorders import wording
+
 
 class Kind(models.TextChoices):
     INSTALL = "install", _("Install")  # 报装
@@ -269,3 +271,27 @@ class DailyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.day}"
+
+
+class WordingTemplate(models.Model):
+    """WO-15: the operations manager's wording for one situation in one language; without a row
+    the default of workorders/wording.py applies."""
+
+    situation = models.CharField(_("situation"), max_length=30, choices=wording.SITUATIONS)
+    language = models.CharField(_("language"), max_length=10, choices=wording.LANGUAGES)
+    text = models.TextField(_("text"), max_length=2000)
+    updated_at = models.DateTimeField(_("updated at"))
+    updated_by = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("customer wording template")
+        verbose_name_plural = _("customer wording templates")
+        ordering = ["situation", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["situation", "language"], name="wording_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.situation} ({self.language})"

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from workorders import views, views_daily
+from workorders import views, views_daily, views_wording
 
 app_name = "workorders"
 urlpatterns = [
@@ -23,4 +23,6 @@ urlpatterns = [
     path("<int:pk>/", views.order_detail, name="detail"),
     path("<int:pk>/dispatch/", views.order_dispatch, name="dispatch"),
     path("<int:pk>/step/", views.order_step, name="step"),
+    path("<int:pk>/notice/", views_wording.order_notice, name="notice"),
+    path("wording/", views_wording.wording_page, name="wording"),
 ]

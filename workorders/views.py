@@ -18,7 +18,7 @@ from core import clock
 from core.errors import DomainError
 from people.queries import customer_phone_for, customers_for, person_of
 from people.rules import masked_phone
-from workorders import rules
+from workorders import rules, wording
 from workorders.forms import (
     REGISTRATION_FIELDS,
     BoardFilterForm,
@@ -260,10 +260,34 @@ def _detail_context(request, order: Order, now: datetime) -> dict:
         "now": now,
         "can_dispatch": can_dispatch(user, order),
     }
+    context["notice"] = _notice_context(request, order)
     if context["can_dispatch"]:
         context["suggestions"] = suggest_engineers(order, now)
         context["dispatch_form"] = DispatchForm(user=user)
     return context
+
+
+def _notice_context(request, order: Order) -> dict | None:
+    """WO-15: the customer notice that fits the order now (or the situation asked for with
+    ?notice=), in both languages, for those who may send it."""
+    from workorders.services.wording import notice_for, uses_standard_wording
+    from workorders.views_wording import can_send_notice
+
+    if not can_send_notice(request.user, order) or not uses_standard_wording(order):
+        return None
+    suggested = wording.situation_for(state=order.state, cause_class=order.cause_class)
+    situation = request.GET.get("notice", "")
+    if situation not in wording.SITUATION_KEYS:
+        situation = suggested
+    return {
+        "situation": situation,
+        "suggested": suggested,
+        "situations": wording.SITUATIONS,
+        "texts": [
+            (code, name, notice_for(order, situation=situation, language=code))
+            for code, name in wording.LANGUAGES
+        ],
+    }
 
 
 @login_required

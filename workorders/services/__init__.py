@@ -39,6 +39,7 @@ from workorders.services.lifecycle import (
     take_step,
 )
 from workorders.services.sweep import sweep_order
+from workorders.services.wording import notice_for, record_notice, save_template, templates
 
 __all__ = [
     "STEP_LABELS",
@@ -65,6 +66,10 @@ __all__ = [
     "hand_in_states",
     "log_contact",
     "mark_not_completed",
+    "notice_for",
+    "record_notice",
+    "save_template",
+    "templates",
     "on_leave_today",
     "ops_notify_station",
     "sla_policy",

@@ -15,7 +15,7 @@ from core.policy import policy_for
 from notifications.services import notify
 from people.models import Customer, OrgUnit, Person
 from people.roles import Role
-from workorders import rules
+from workorders import rules, wording
 from workorders.models import Appointment, Kind, Order, State
 from workorders.services.common import (
     _check_step,
@@ -274,4 +274,13 @@ def close_order(order: Order, *, by: Person, cause_class: str, case_report: str 
     _event(order, "closed", by=by, cause=cause_class)
     _save_and_schedule(order)
     audit.record(order, "workorders.order.closed", by=by, data={"cause": cause_class})
+    # WO-15: the customer is told in the standard wording of the WO-13 cause.
+    if order.customer_id and policy["wo.standard_wording"] and cause_class:
+        from workorders.services.wording import record_notice
+
+        record_notice(
+            order,
+            by=by,
+            situation=wording.situation_for(state=order.state, cause_class=cause_class),
+        )
     return order

@@ -131,6 +131,7 @@ def test_the_whole_lifecycle_over_the_api(api, staff, now):
         "resolve",
         "feedback",
         "closed",
+        "customer_notice",  # WO-15: the customer told in the wording of the cause
         "follow_up",
     ]
     assert order["breaches"] == []
