@@ -192,12 +192,10 @@ def orders_chart(rows: list[dict]) -> Chart:
     return chart
 
 
-def sla_chart(
-    totals: list[dict], breached: list[dict], breaches: list[dict], months: list[date]
-) -> Chart:
+def sla_chart(totals: list[dict], breaches: list[dict], months: list[date]) -> Chart:
     """Of the orders dispatched each month, those breaching each rule (stacked bars), and the
     share with no breach at all (the compliance line on a 0–100 % axis).
-    totals: {"month", "total"}; breached: {"month", "n"}; breaches: {"month", "rule_id", "n"}."""
+    totals: {"month", "total", "breached"}; breaches: {"month", "rule_id", "n"}."""
     chart = _month_chart("sla", months)
     chart.axes = [count_axis(_("Orders with a breach")), percent_axis(_("Compliance %"))]
     by_rule: dict[str, dict[date, int]] = defaultdict(dict)
@@ -207,9 +205,11 @@ def sla_chart(
         chart.series.append(
             Series(rule_id, rule_id, [by_rule[rule_id].get(m, 0) for m in months], stack="rules")
         )
-    total = {r["month"]: r["total"] for r in totals}
-    with_breach = {r["month"]: r["n"] for r in breached}
-    compliance = [percent(total.get(m, 0) - with_breach.get(m, 0), total.get(m, 0)) for m in months]
+    total = {r["month"]: (r["total"], r["breached"]) for r in totals}
+    compliance = []
+    for m in months:
+        dispatched, breached = total.get(m, (0, 0))
+        compliance.append(percent(dispatched - breached, dispatched))
     chart.series.append(Series("compliance", _("Compliance %"), compliance, "line", axis=1))
     return chart
 

@@ -18,8 +18,8 @@ def _orders(scope: Scope, period: Period) -> Chart:
 
 
 def _sla(scope: Scope, period: Period) -> Chart:
-    totals, breached, breaches = queries.sla_figures(scope, period)
-    return charts.sla_chart(totals, breached, breaches, period.months)
+    totals, breaches = queries.sla_figures(scope, period)
+    return charts.sla_chart(totals, breaches, period.months)
 
 
 def _escalations(scope: Scope, period: Period) -> Chart:
