@@ -330,3 +330,17 @@ def test_att10_the_summary_export_has_the_arrival_columns(client, org, residents
 def test_att10_days_before_and_after_are_not_confused():
     """The day's end is the last block's end, not midnight: at 17:00 the record is missing."""
     assert check(None, at=t("17:00") - timedelta(seconds=1)).state == ar.OVERDUE
+
+
+@pytest.mark.django_db
+def test_att10_the_demo_arrivals_load_once(org, residents, monday):
+    from attendance.demo import load_demo_arrivals
+
+    created = load_demo_arrivals()
+    # 2–20 November, 15 working days, two residents; every ninth (day + n) has no record.
+    assert 0 < created < 30 and load_demo_arrivals() == 0
+    months = arrival_months(list(residents), date(2026, 11, 1), at=t("08:27"))
+    assert [(m.missing + m.recorded, bool(m.late)) for m in months.values()] == [(15, True)] * 2, (
+        months
+    )
+    assert ArrivalRecord.objects.filter(confirmed_by=org.client_pic.user).exists()

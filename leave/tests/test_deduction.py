@@ -2,19 +2,21 @@
 days, holidays inside the leave, the month's working days), the person-months from approved
 requests and schedules, the month page (with the wage when recorded) and the 考勤汇总表."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from core.models import PolicyVersion
 from leave.deduction import deduction_amount, personal_leave_months
 from leave.models import Request
-from leave.rules import Period, personal_leave_deduction
+from leave.rules import Period, leave_halves, personal_leave_deduction
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOVEMBER = (date(2026, 11, 1), date(2026, 11, 30))  # 21 working days, no holiday
@@ -232,3 +234,25 @@ def test_req06_the_summary_export_has_personal_leave_and_the_share(
     assert Decimal(str(mine["扣薪比例(%)"])) == Decimal("7.14")
     other = rows[org.vendor_engineer_a.name]  # sick leave only
     assert (other["事假扣薪天数"], other["扣薪比例(%)"]) == (0, 0)
+
+
+# --- properties ---------------------------------------------------------------------------------
+
+OCT_DAYS = st.integers(min_value=-5, max_value=40).map(lambda n: date(2026, 9, 26) + timedelta(n))
+HALVES = st.sampled_from(["am", "pm"])
+
+
+@given(st.lists(st.tuples(OCT_DAYS, OCT_DAYS, HALVES, HALVES), max_size=4), st.booleans())
+def test_req06_property_the_share_is_a_fraction_and_holidays_are_never_taken(raw, pro_rata):
+    periods = [Period(min(a, b), max(a, b), h1, h2) for a, b, h1, h2 in raw]
+    result = deduct(*periods, month=OCTOBER, is_workday=cn_october, pro_rata=pro_rata)
+    assert 0 <= result.share <= 1
+    assert result.days <= result.working_days == 18
+    assert (result.days * 2) % 1 == 0  # whole half days
+    assert result.hours == sum(  # 3 h a morning, 4 h an afternoon, of working days only
+        (Decimal(3) if half == "am" else Decimal(4))
+        for day, half in set().union(*(leave_halves(p, *OCTOBER) for p in periods))
+        if cn_october(day)
+    )
+    if not pro_rata:
+        assert result.share == 0
