@@ -22,6 +22,7 @@ STEP_BUTTONS = {
     "follow_up": gettext_lazy("Follow-up call done"),
     "notify_ops": gettext_lazy("Notify operations manager"),
     "notify_station": gettext_lazy("Notify station"),
+    "weekly_report": gettext_lazy("Weekly service report"),
 }
 EVENT_LABELS = {
     "created": gettext_lazy("Order taken"),
@@ -47,6 +48,8 @@ EVENT_LABELS = {
     "breach": gettext_lazy("SLA breach recorded"),
     "retry_reminder": gettext_lazy("Reminder: call the customer again (WO-05)"),
     "customer_notice": gettext_lazy("Customer told (WO-15)"),
+    "weekly_report": gettext_lazy("Weekly service report to the customer (WO-14)"),
+    "weekly_report_reminder": gettext_lazy("Reminder: weekly service report due (WO-14)"),
 }
 BREACH_LABELS = {
     "contact_late": gettext_lazy("Customer not contacted in time"),
@@ -64,6 +67,7 @@ CLOCK_LABELS = {
     "chain": gettext_lazy("Next escalation step"),
     "follow_up": gettext_lazy("Follow-up call"),
     "retry": gettext_lazy("Next contact attempt"),
+    "weekly_report": gettext_lazy("Weekly service report"),
 }
 HAND_IN_LABELS = {  # WO-12
     "handed_in": gettext_lazy("Handed in"),

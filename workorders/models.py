@@ -131,6 +131,9 @@ class Order(models.Model):
     retry_due_at = models.DateTimeField(_("next contact attempt due"), null=True, blank=True)
     retry_late_at = models.DateTimeField(null=True, blank=True)
     retry_count = models.PositiveSmallIntegerField(_("failed contact attempts"), default=0)
+    # WO-14: on-site work longer than a week: the next weekly service report due, and the last.
+    report_due_at = models.DateTimeField(_("weekly report due"), null=True, blank=True)
+    last_report_at = models.DateTimeField(_("last weekly report"), null=True, blank=True)
     chain_stage = models.PositiveSmallIntegerField(_("escalation stage"), default=0)
     chain_due_at = models.DateTimeField(_("next escalation"), null=True, blank=True)
     next_due_at = models.DateTimeField(null=True, blank=True, db_index=True)

@@ -42,7 +42,16 @@ ENGINEER_ROLES = {Role.ENGINEER, Role.GROUP_LEADER}  # who may receive an order
 
 # Which step is whose. Field steps belong to the order's engineer; the desk closes orders
 # (WO-13) and may record the engineer's feedback or the WO-11 follow-up call for him.
-FIELD_STEPS = ["contact", "appoint", "on_the_way", "arrive", "resolve", "escalate", "not_complete"]
+FIELD_STEPS = [
+    "contact",
+    "appoint",
+    "on_the_way",
+    "arrive",
+    "resolve",
+    "escalate",
+    "not_complete",
+    "weekly_report",  # WO-14
+]
 SHARED_STEPS = ["feedback", "follow_up"]
 CHAIN_STEPS = {"notify_ops": Role.CUSTOMER_SERVICE, "notify_station": Role.OPS_MANAGER}  # WO-05
 ALL_STEPS = [*FIELD_STEPS, *SHARED_STEPS, "close", *CHAIN_STEPS]
@@ -147,6 +156,8 @@ def steps_for(user, order: Order) -> list[str]:
     ]
     if "follow_up" in steps and (order.followed_up_at or not order.follow_up_due):
         steps.remove("follow_up")
+    if "weekly_report" in steps and not order.report_due_at:  # WO-14: only when flagged
+        steps.remove("weekly_report")
     if may_take_step(user, order, "notify_ops") and order.chain_stage == rules.STAGE_CS_ALERTED:
         steps.append("notify_ops")
     if (

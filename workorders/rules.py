@@ -22,6 +22,7 @@ class SlaPolicy:
     follow_up_within: timedelta = timedelta(days=3)  # WO-11
     slot: timedelta = timedelta(minutes=60)  # WO-07
     contact_retry: timedelta = timedelta(0)  # WO-05 variant: 0 = no repeated attempts
+    weekly_report_after: timedelta = timedelta(days=7)  # WO-14
 
     @classmethod
     def from_policy(cls, policy) -> "SlaPolicy":
@@ -38,6 +39,7 @@ class SlaPolicy:
             follow_up_within=policy.duration("wo.follow_up_days"),
             slot=policy.duration("wo.appointment_slot_minutes"),
             contact_retry=policy.duration("wo.contact_retry_hours"),
+            weekly_report_after=policy.duration("wo.weekly_report_after_days"),
         )
 
 
@@ -109,6 +111,7 @@ STEPS: dict[str, set[str]] = {
     "close": {"feedback", "resolved"},
     "follow_up": {"closed"},
     "cancel": {"new", "dispatched", "contacted", "appointed"},
+    "weekly_report": {"arrived", "escalated", "not_completed"},  # WO-14: work on site goes on
 }
 NO_CONTACT_KINDS = {"inspection", "support"}
 
@@ -243,3 +246,28 @@ def hand_in_state(*, handed_in_at: datetime | None, deadline: datetime, now: dat
     if handed_in_at is not None:
         return "handed_in" if handed_in_at <= deadline else "late"
     return "open" if now <= deadline else "missing"
+
+
+# --- WO-14: on-site work longer than a week: a weekly service report to the customer -----------
+
+ON_SITE_STATES = {"arrived", "escalated", "not_completed"}
+
+
+def weekly_report_due(
+    *, arrived_at: datetime | None, last_report_at: datetime | None, policy: SlaPolicy
+) -> datetime | None:
+    """WO-14: once the work on site has lasted `weekly_report_after` (7 days), a service report
+    to the customer is due, and again that long after each report."""
+    if arrived_at is None:
+        return None
+    return (last_report_at or arrived_at) + policy.weekly_report_after
+
+
+def weekly_report_action(
+    *, state: str, resolved: bool, due: datetime | None, now: datetime, policy: SlaPolicy
+) -> datetime | None:
+    """WO-14 at a check: when the report is due (and the work still on site), the engineer is
+    reminded and the next reminder is a week later: returns that next due time, else None."""
+    if resolved or state not in ON_SITE_STATES or due is None or due > now:
+        return None
+    return due + policy.weekly_report_after

@@ -42,6 +42,7 @@ StepName = Literal[
     "follow_up",
     "notify_ops",
     "notify_station",
+    "weekly_report",
 ]
 IdempotencyKey = Annotated[
     str | None,

@@ -53,6 +53,8 @@ def take_named_step(
         return services.close_order(
             order, by=by, cause_class=cause_class or "", case_report=case_report or ""
         )
+    if step == "weekly_report":  # WO-14
+        return services.record_weekly_report(order, by=by, text=note)
     if step == "notify_ops":
         return services.cs_notify_ops(order, by=by)
     if step == "notify_station":

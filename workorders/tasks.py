@@ -8,7 +8,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from core import clock
 from workorders.models import Order
-from workorders.services import flag_missing_records, sweep_order
+from workorders.services import flag_missing_records, remind_weekly_reports, sweep_order
 
 
 @db_task()
@@ -35,3 +35,9 @@ def flag_missing_daily_records() -> None:
     today = clock.today()
     for day in (today - timedelta(days=1), today):
         flag_missing_records(day)
+
+
+@db_periodic_task(crontab(minute="7"))
+def remind_weekly_service_reports() -> None:
+    """WO-14: flag orders on site for longer than a week; remind their engineers weekly."""
+    remind_weekly_reports()

@@ -212,6 +212,7 @@ def _deadline_rows(order: Order) -> list[dict]:
         ("complete", rules.complete_rule(order.kind), order.complete_due_at, order.resolved_at),
         ("chain", "WO-05", order.chain_due_at, order.contacted_at),
         ("retry", "WO-05", order.retry_due_at, order.contacted_at or order.arrived_at),
+        ("weekly_report", "WO-14", order.report_due_at, order.resolved_at),
         ("follow_up", "WO-11", order.follow_up_due, order.followed_up_at),
     ]
     rows = []

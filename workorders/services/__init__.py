@@ -39,6 +39,7 @@ from workorders.services.lifecycle import (
     take_step,
 )
 from workorders.services.sweep import sweep_order
+from workorders.services.weekly import record_weekly_report, remind_weekly_reports
 from workorders.services.wording import notice_for, record_notice, save_template, templates
 
 __all__ = [
@@ -66,6 +67,8 @@ __all__ = [
     "hand_in_states",
     "log_contact",
     "mark_not_completed",
+    "record_weekly_report",
+    "remind_weekly_reports",
     "notice_for",
     "record_notice",
     "save_template",

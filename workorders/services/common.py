@@ -31,6 +31,7 @@ STEP_LABELS = {
     "follow_up": gettext_lazy("record the follow-up"),
     "dispatch": gettext_lazy("dispatch"),
     "cancel": gettext_lazy("cancel"),
+    "weekly_report": gettext_lazy("record the weekly service report"),
 }
 
 
