@@ -51,7 +51,6 @@ from assessment.services.common import ATTENDANCE_RULES, MANUAL_FACT
 from core.clock import month_bounds
 from core.errors import ValidationErrors
 from core.money import cny
-from core.policy import PolicyBook
 from people.models import Person
 from people.roles import EmploymentType
 
@@ -340,7 +339,10 @@ def _replay_chunk(chunk, lead, months, policy, current, replayed) -> list[Person
     for month in all_months:
         in_range = month >= months[0]
         for source in entry_sources.FACT_SOURCES:
-            if not in_range and source is entry_sources.attendance_facts:
+            if not in_range and source in (
+                entry_sources.attendance_facts,  # ATT-04..06: fines only
+                entry_sources.callback_facts,  # BEH-01: fines only
+            ):
                 continue  # months before the range only lend their points to KPI-09
             current.reads.clear()
             facts = source(month, ids, current)
@@ -402,10 +404,16 @@ def _add_facts(into: ByPerson, facts, month: date, objected_out, disabled) -> No
         )
 
 
-def _policy(book: PolicyBook, person, month: date) -> AssessmentPolicy:
-    return AssessmentPolicy.from_policy(
-        book.policy_for(_company(person), on=month_bounds(month)[1])
-    )
+def _policy(book: ReplayBook, person, month: date) -> AssessmentPolicy:
+    """The assessment policy of the person's company at the month's end, made once per book."""
+    key = (_company(person), month)
+    cache = book.assessment_policies
+    policy = cache.get(key)
+    if policy is None:
+        policy = cache[key] = AssessmentPolicy.from_policy(
+            book.policy_for(key[0], on=month_bounds(month)[1])
+        )
+    return policy
 
 
 def manual_consequence(rule_id: str, policy: AssessmentPolicy) -> tuple[Decimal, Decimal] | None:

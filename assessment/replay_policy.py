@@ -206,6 +206,7 @@ class ReplayBook(PolicyBook):
         self.overrides = dict(overrides or {})
         self.reads: set[str] = set()
         self._replay_cache: dict[tuple[int | None, date], RecordingPolicy] = {}
+        self.assessment_policies: dict[tuple[int | None, date], Any] = {}  # for the replay
 
     def policy_for(self, company_id: int | None, *, on: date) -> Policy:
         key = (company_id, on)

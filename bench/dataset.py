@@ -8,8 +8,9 @@ inserts (core.bulk.insert_rows, explicit ids): an organisation of `staff` engine
   repairs escalated to technical support in time, a WO-05 chain fine on 0.05 % of orders);
 - a day judgement per person and day (late ≈ 8 % of working days, early leave 3 %, missing
   punch 1 %, leave 2 %, rest days and holidays from the Chinese working calendar) and, in the
-  benchmark month (or every month with `punches_every_month`), the two punches of each working
-  day (≈ 220,000 for 5,000 people);
+  benchmark month (or every month with `punches_every_month`) the punches of each working day:
+  two, four for the quarter on the split shift, a few double taps (≈ 220,000 for 5,000 people
+  in October 2026 with its Golden Week);
 - `callbacks` CB-01 callbacks of closed orders (92 % done with a satisfaction score, 3.5 % of
   them with one or two behaviour violations, BEH-01);
 - for the months before the benchmark month, the ledger entries of those facts (confirmed), made
@@ -241,11 +242,17 @@ def build_org(size: DatasetSize, rng: random.Random):
         [
             ScheduleAssignment(person_id=pk, template=plain, valid_from=date(2020, 1, 1))
             for pk, _unit in engineers
+            if not split_shift(pk)  # the others follow the policy's split shift (ATT-01)
         ],
         batch_size=2000,
     )
     ops_id = Person.objects.get(staff_no="OPS001").pk
     return engineers, [s.pk for s in stations], cs, managers, ops_user.pk, ops_id
+
+
+def split_shift(person_id: int) -> bool:
+    """A quarter of the engineers work the split shift and punch four times a day."""
+    return person_id % 4 == 0
 
 
 # --- work orders and breaches ------------------------------------------------------------------
@@ -456,12 +463,21 @@ def build_attendance(month: date, engineers, rng, *, punches: bool) -> tuple[int
                        late > 30, absent_late, early, 1 if early else 0, 0, missing_out, absent,
                        leave_type, leave, rules, {}, now)  # fmt: skip
             if punch_rows is not None and status != "leave":
-                arrive = aware(day.date, 9 * 60 - rng.uniform(1, 25) + late)
-                punch_rows.add(person, arrive, now, "app")
+                split = split_shift(person)
+                start, end = (8.5 * 60, 17 * 60) if split else (9 * 60, 17.5 * 60)
+                arrive = aware(day.date, start - rng.uniform(1, 25) + late)
+                moments = [arrive]
+                if rng.random() < 0.03:  # a double tap
+                    moments.append(arrive + timedelta(seconds=rng.uniform(5, 90)))
+                if split:  # out at 11:30, back at 13:00
+                    moments += [
+                        aware(day.date, 11.5 * 60 + rng.uniform(0, 10)),
+                        aware(day.date, 13 * 60 - rng.uniform(1, 15)),
+                    ]
                 if not missing_out:
-                    punch_rows.add(
-                        person, aware(day.date, 17.5 * 60 + rng.uniform(0, 40) - early), now, "app"
-                    )
+                    moments.append(aware(day.date, end + rng.uniform(0, 40) - early))
+                for at in moments:
+                    punch_rows.add(person, at, now, "app")
     judged.flush()
     if punch_rows is not None:
         punch_rows.flush()
