@@ -6,8 +6,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from people.queries import people_for, person_of, role_of, sees_everything
-from people.roles import CLIENT_ROLES, COMPANY_WIDE, UNIT_WIDE, Role
-from reports.models import Report
+from people.roles import CLIENT_ROLES, COMPANY_WIDE, PEOPLE_EDITORS, UNIT_WIDE, Role
+from reports.models import Project, Report
 
 OVERVIEW_ROLES = COMPANY_WIDE | UNIT_WIDE | {Role.GROUP_LEADER}
 
@@ -58,3 +58,15 @@ def overview_reports(
     if team_id:
         qs = qs.filter(person__team=team_id)
     return qs.order_by("person__unit__path", "person__team__name", "person__name", "kind")
+
+
+def can_manage_projects(user) -> bool:
+    """REP-04: who enters the projects whose managers report weekly."""
+    return sees_everything(user) or role_of(user) in (PEOPLE_EDITORS | UNIT_WIDE)
+
+
+def projects_for(user) -> QuerySet[Project]:
+    qs = Project.objects.select_related("client", "manager")
+    if sees_everything(user):
+        return qs
+    return qs.filter(manager__in=people_for(user).values("pk"))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import audit, clock
-from core.errors import DomainError
+from core.errors import DomainError, ValidationErrors
 from core.policy import policy_for
 from core.workcalendar import WorkCalendar
 from notifications.models import Delivery, Notification
@@ -356,3 +356,31 @@ def run_clock(at: datetime) -> tuple[int, int]:
     reminded = sum(remind_report(pk, at) for pk in reports_to_remind(at))
     flagged = sum(flag_late_report(pk, at) for pk in reports_to_flag(at))
     return reminded, flagged
+
+
+@transaction.atomic
+def start_project(
+    *, by: Any, name: str, client: Any, manager: Person | None, start_date: Any, end_date: Any
+) -> Project:
+    """REP-04: a project at a client; its manager reports progress weekly while it runs."""
+    errors: dict[str, str] = {}
+    name = str(name or "").replace("\x00", "").strip()
+    if not name:
+        errors["name"] = _("This field is required.")
+    elif len(name) > 120:
+        errors["name"] = _("At most {n} characters.").format(n=120)
+    if client is None:
+        errors["client"] = _("Choose the client.")
+    if manager is None or not manager.active:
+        errors["manager"] = _("Choose the project manager.")
+    if not isinstance(start_date, date):
+        errors["start_date"] = _("Enter the start date.")
+    elif isinstance(end_date, date) and end_date < start_date:
+        errors["end_date"] = _("The end is before the start.")
+    if errors:
+        raise ValidationErrors(errors)
+    project = Project.objects.create(
+        name=name, client=client, manager=manager, start_date=start_date, end_date=end_date
+    )
+    audit.record(project, "reports.project.started", by=by, data={"rule": "REP-04"})
+    return project

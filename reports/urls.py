@@ -8,6 +8,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.mine, name="mine"),
     path("overview/", views.overview, name="overview"),
+    path("projects/", views.projects, name="projects"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/refresh/", views.refresh, name="refresh"),
 ]

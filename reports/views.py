@@ -4,20 +4,29 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import clock
-from core.errors import DomainError
-from people.models import OrgUnit
-from people.queries import person_of, teams_for, units_for
+from core.errors import DomainError, ValidationErrors
+from people.models import Company, OrgUnit
+from people.queries import companies_for, people_for, person_of, teams_for, units_for
+from people.roles import CLIENT_ROLES
 from reports import rules
 from reports.drafts import draft_text, report_facts
 from reports.models import Kind, Report
-from reports.queries import access_report, can_overview, my_reports, overview_reports
-from reports.services import save_draft, submit_report
+from reports.queries import (
+    access_report,
+    can_manage_projects,
+    can_overview,
+    my_reports,
+    overview_reports,
+    projects_for,
+)
+from reports.services import save_draft, start_project, submit_report
 
 
 def _standing(report: Report, now) -> str:
@@ -129,3 +138,56 @@ def refresh(request, pk: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("reports:detail", pk=report.pk)
+
+
+def _date(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw or "")
+    except ValueError:
+        return None
+
+
+@login_required
+def projects(request):
+    """REP-04: projects at clients; their managers report progress weekly while they run."""
+    if not can_manage_projects(request.user):
+        raise Http404
+    people = people_for(request.user).filter(active=True).exclude(role__in=list(CLIENT_ROLES))
+    # The clients of the units one sees (a station manager's station serves its client).
+    clients = Company.objects.filter(
+        Q(pk__in=companies_for(request.user).values("pk"))
+        | Q(units__in=units_for(request.user).values("pk")),
+        kind=Company.Kind.CLIENT,
+    ).distinct()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            start_project(
+                by=request.user,
+                name=request.POST.get("name", ""),
+                client=_pick(clients, request.POST.get("client")),
+                manager=_pick(people, request.POST.get("manager")),
+                start_date=_date(request.POST.get("start_date")),
+                end_date=_date(request.POST.get("end_date")),
+            )
+        except ValidationErrors as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("Project saved."))
+            return redirect("reports:projects")
+    return render(
+        request,
+        "reports/projects.html",
+        {
+            "projects": projects_for(request.user)[:200],
+            "people": people.order_by("name"),
+            "clients": clients,
+            "values": request.POST if request.method == "POST" else {},
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _pick(qs, raw: str | None):
+    return qs.filter(pk=int(raw)).first() if raw and raw.isdigit() and len(raw) < 12 else None

@@ -151,3 +151,18 @@ def test_api_keeps_a_draft_for_its_author_only_REP_01(api, rep, daily):
     assert other.status_code == 400
     daily.refresh_from_db()
     assert daily.text == "草稿"
+
+
+def test_station_manager_enters_a_project_REP_04(client, rep):
+    from reports.models import Project
+
+    login(client, rep.manager_a)
+    url = reverse("reports:projects")
+    form = {"name": "机房扩容", "client": rep.client.pk, "manager": rep.leader_a.pk}
+    bad = client.post(url, form | {"start_date": "2026-11-10", "end_date": "2026-11-01"})
+    assert bad.status_code == 400 and not Project.objects.exists()
+    assert client.post(url, form | {"start_date": "2026-11-01"}).status_code == 302
+    assert Project.objects.get().manager == rep.leader_a
+    client.logout()
+    login(client, rep.reporter)
+    assert client.get(url).status_code == 404
