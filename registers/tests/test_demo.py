@@ -57,7 +57,12 @@ def test_pages_render_on_the_demo_for_each_role_INS_07_SEC_04_REP_01(
         ],
         "eng14": ["reports:mine"],
         "client": ["registers:stocktakes", "registers:entries", "registers:loans"],
-        "ops": ["reports:overview", "registers:stocktakes"],
+        "ops": [
+            "reports:overview",
+            "reports:projects",
+            "registers:stocktakes",
+            "registers:equipment",
+        ],
     }
     from people.models import Person
 
