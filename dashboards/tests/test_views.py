@@ -212,6 +212,14 @@ def test_the_excel_export_has_the_figures_and_the_rows(org, made):
     assert rules == ["ATT-04", "BEH-01", "KPI-02"]
 
 
+def test_a_long_excel_export_says_where_it_stops(org, made, monkeypatch):
+    monkeypatch.setattr("dashboards.exports.MAX_ROWS", 2)
+    response = client_for(org.ops).get(export_url("orders"))
+    lines = list(load_workbook(BytesIO(response.content)).worksheets[1].iter_rows(values_only=True))
+    assert len(lines) == 1 + 2 + 1
+    assert "2" in lines[-1][0] and lines[-1][1] is None
+
+
 def test_the_excel_export_of_one_bar(org, made):
     response = client_for(org.ops).get(export_url("orders", category="repair", series="closed"))
     book = load_workbook(BytesIO(response.content))
