@@ -5,7 +5,9 @@ order's policy, the people of the WO-05 chain, the row lock, and the deadline bo
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from core import clock
 from core.errors import DomainError
 from core.policy import policy_for
+from notifications.services import notify
 from people.models import OrgUnit, Person
 from people.roles import Role
 from workorders import rules
@@ -64,7 +67,35 @@ def _check_step(order: Order, step: str) -> None:
 
 
 def _order_url(order: Order) -> str:
-    return f"/orders/{order.pk}/"
+    return reverse("workorders:detail", args=[order.pk])
+
+
+def order_link(order: Order) -> str:
+    """The order page as an absolute link (settings.SITE_URL), for e-mails and robot messages."""
+    return settings.SITE_URL + _order_url(order)
+
+
+def notify_order(
+    person: Person | None, order: Order, *, event: str, title: Any, text: str = ""
+) -> None:
+    """A notice about an order: the inbox links to the page; the body (what e-mails and group
+    robots send) ends with the absolute link. User text goes in as a value, never as a format
+    string, so braces in a description are harmless."""
+    if person is None:
+        return
+    notify(
+        person,
+        event=event,
+        title=title,
+        body="{text}\n{link}" if text else "{link}",
+        params={
+            "number": order.number,
+            "text": text[:200] if text else "",
+            "link": order_link(order),
+        },
+        url=_order_url(order),
+        unit=order.unit,
+    )
 
 
 # --- the people of the chain ---------------------------------------------------------------------

@@ -3,6 +3,7 @@ after the deadline a periodic check flags the records not handed in and tells th
 
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -102,13 +103,18 @@ def flag_missing_records(day: date, *, now: datetime | None = None) -> int:
             flagged += 1
             leader = person.team.leader if person.team_id and person.team.leader_id else None
             if leader is not None and leader.pk != person.pk:
+                url = reverse("workorders:daily", args=[day.isoformat()]) + f"?person={person.pk}"
                 notify(
                     leader,
                     event="workorders.daily.missing",
                     title=gettext_lazy("{name} has not handed in the daily record of {day}"),
-                    params={"name": person.name, "day": day.isoformat()},
-                    url=reverse("workorders:daily", args=[day.isoformat()])
-                    + f"?person={person.pk}",
+                    body="{link}",  # e-mails and group robots get the absolute link
+                    params={
+                        "name": person.name,
+                        "day": day.isoformat(),
+                        "link": settings.SITE_URL + url,
+                    },
+                    url=url,
                     unit=person.unit,
                 )
             audit.record(

@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy
 
 from core import audit, clock
 from core.errors import DomainError
-from notifications.services import notify
 from people.models import Person
 from people.roles import Role
 from workorders import rules
@@ -15,8 +14,8 @@ from workorders.services.common import (
     _check_step,
     _event,
     _lock,
-    _order_url,
     _save_and_schedule,
+    notify_order,
     sla_policy,
 )
 
@@ -83,13 +82,11 @@ def dispatch_order(order: Order, *, engineer: Person, by: Person) -> Order:
         by=by,
         changes={"engineer": [str(previous or ""), str(engineer)]},
     )
-    notify(
+    notify_order(
         engineer,
+        order,
         event="workorders.order.dispatched",
         title=gettext_lazy("New order {number}"),
-        body=order.description[:200],
-        params={"number": order.number},
-        url=_order_url(order),
-        unit=order.unit,
+        text=order.description[:200],
     )
     return order

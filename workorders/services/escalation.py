@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy
 
 from core import clock
 from core.errors import DomainError
-from notifications.services import notify
 from people.models import Person
 from people.roles import Role
 from workorders import rules
@@ -17,9 +16,9 @@ from workorders.models import Order
 from workorders.services.common import (
     _event,
     _lock,
-    _order_url,
     _save_and_schedule,
     chain_people,
+    notify_order,
     sla_policy,
 )
 
@@ -47,13 +46,11 @@ def ops_notify_station(order: Order, *, by: Person) -> Order:
     people = chain_people(order)
     for key in ("station_manager", "station_head"):
         if people[key] is not None:
-            notify(
+            notify_order(
                 people[key],
+                order,
                 event="workorders.chain.station",
                 title=gettext_lazy("Customer of order {number} still not contacted"),
-                params={"number": order.number},
-                url=_order_url(order),
-                unit=order.unit,
             )
     _event(
         order,
@@ -85,12 +82,10 @@ def _apply_chain(
             if action.notify == "cs"
             else gettext_lazy("Order {number}: the customer was not contacted in time")
         )
-        notify(
+        notify_order(
             person,
+            order,
             event=f"workorders.chain.{action.notify}",
             title=title,
-            params={"number": order.number},
-            url=_order_url(order),
-            unit=order.unit,
         )
         _event(order, f"chain_notice_{action.notify}", by=None, to=person.name)

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy
 from core import audit, clock
 from core.errors import DomainError
 from core.policy import policy_for
-from notifications.services import notify
 from people.models import Customer, OrgUnit, Person
 from people.roles import Role
 from workorders import rules, wording
@@ -21,8 +20,8 @@ from workorders.services.common import (
     _check_step,
     _event,
     _lock,
-    _order_url,
     _save_and_schedule,
+    notify_order,
     sla_policy,
 )
 
@@ -109,13 +108,11 @@ def _report_critical(order: Order, *, by: Person) -> None:
     """WO-09: product/technical support and the office head hear of a critical problem at once."""
     people = Person.objects.filter(active=True, role__in=[Role.TECH_SUPPORT, Role.OPS_MANAGER])
     for person in people:
-        notify(
+        notify_order(
             person,
+            order,
             event="workorders.order.critical",
             title=gettext_lazy("Critical problem: order {number}"),
-            params={"number": order.number},
-            url=_order_url(order),
-            unit=order.unit,
         )
     _event(order, "critical_reported", by=by, notified=[p.pk for p in people])
 
@@ -227,14 +224,12 @@ def escalate_to_tech(order: Order, *, by: Person, note: str) -> Order:
     if order.cs_agent:
         told.append(order.cs_agent)
     for person in told:
-        notify(
+        notify_order(
             person,
+            order,
             event="workorders.order.escalated",
             title=gettext_lazy("Order {number} escalated to technical support"),
-            body=note,
-            params={"number": order.number},
-            url=_order_url(order),
-            unit=order.unit,
+            text=note,
         )
     return order
 

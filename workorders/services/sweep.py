@@ -8,15 +8,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
 from core import clock
-from notifications.services import notify
 from workorders import rules
 from workorders.models import Order, State
 from workorders.services.common import (
     _breach,
     _event,
-    _order_url,
     _save_and_schedule,
     chain_people,
+    notify_order,
     sla_policy,
 )
 from workorders.services.escalation import _apply_chain
@@ -112,13 +111,11 @@ def _retry(order: Order, *, since: datetime | None, now: datetime) -> None:
         engineer = order.engineer
         if action == "remind":
             if engineer is not None:
-                notify(
+                notify_order(
                     engineer,
+                    order,
                     event="workorders.order.retry",
                     title=gettext_lazy("Order {number}: call the customer again now"),
-                    params={"number": order.number},
-                    url=_order_url(order),
-                    unit=order.unit,
                 )
             _event(
                 order,

@@ -11,11 +11,10 @@ from django.utils.translation import gettext_lazy
 from core import audit, clock
 from core.errors import DomainError
 from core.policy import policy_for
-from notifications.services import notify
 from people.models import Person
 from workorders import rules
 from workorders.models import Order
-from workorders.services.common import _check_step, _event, _lock, _order_url
+from workorders.services.common import _check_step, _event, _lock, notify_order
 
 # The shortest wo.weekly_report_after_days allowed: a cheap bound for the hourly check's query.
 SHORTEST = timedelta(days=1)
@@ -65,13 +64,11 @@ def remind_weekly_reports(now: datetime | None = None) -> int:
                 continue
             sent += 1
             if order.engineer is not None:
-                notify(
+                notify_order(
                     order.engineer,
+                    order,
                     event="workorders.order.weekly_report",
                     title=gettext_lazy("Order {number}: the weekly service report is due"),
-                    params={"number": order.number},
-                    url=_order_url(order),
-                    unit=order.unit,
                 )
             _event(order, "weekly_report_reminder", by=None, due=due)
     return sent

@@ -259,3 +259,25 @@ def test_wo_06_a_repair_that_cannot_be_fixed_goes_to_technical_support_and_custo
         assert Notification.objects.filter(
             recipient=person, event="workorders.order.escalated"
         ).exists()
+
+
+def test_notices_about_an_order_carry_its_absolute_link(chain, clock_at, settings):
+    """E-mails and group-robot messages send the title and body: the body ends with
+    SITE_URL + the order page; the inbox keeps the relative link. Braces in a description
+    are plain text (WO-01 dispatch notice)."""
+    settings.SITE_URL = "https://crewdesk.example.cn"
+    order = services.create_order(
+        by=chain.cs,
+        kind="repair",
+        unit=chain.community_a,
+        customer=chain.customer_a,
+        description="光猫灯{LOS}闪红",
+        fault_class="general",
+    )
+    services.dispatch_order(order, engineer=chain.engineer_a, by=chain.cs)
+    notice = Notification.objects.get(event="workorders.order.dispatched")
+    assert notice.url == f"/orders/{order.pk}/"
+    assert notice.body == f"光猫灯{{LOS}}闪红\nhttps://crewdesk.example.cn/orders/{order.pk}/"
+    sweep(order, 10)  # WO-05: customer service alerted
+    alert = Notification.objects.get(event="workorders.chain.cs")
+    assert alert.body == f"https://crewdesk.example.cn/orders/{order.pk}/"
