@@ -239,6 +239,8 @@ def test_att10_the_desk_page_lists_only_the_residents_of_the_pics_client(
     assert f'data-testid="desk-row-{other.staff_no}"' not in body  # another client's resident
     assert org.engineer_a.name not in body  # not resident
     assert 'data-testid="confirm-arrival"' in body
+    home = client.get(reverse("attendance:home")).content.decode()
+    assert 'data-testid="desk-link"' in home  # the PIC finds the desk from the attendance page
 
 
 @pytest.mark.django_db

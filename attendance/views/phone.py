@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from attendance.arrival import can_open_desk
 from attendance.forms import LocationConsentForm, PunchForm
 from attendance.models import Punch
 from attendance.queries import punches_between
@@ -69,6 +70,7 @@ def phone_page(request):
         "today": today,
         "can_punch": _can_punch(person),
         "units": _station_links(request.user),
+        "desk_link": can_open_desk(request.user),  # ATT-10 arrivals at the client's desk
         "month": today.replace(day=1),
         "weekday_names": _weekday_names(),
     }
