@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import QuerySet
+
 from attendance.services import _Facts, policy_company_id
 from core.clock import month_bounds
 from core.money import cny
@@ -17,7 +19,7 @@ from leave.models import Request
 from people.models import Person
 
 
-def deducted_leave(people_ids) -> "Iterable[Request]":
+def deducted_leave(people_ids) -> QuerySet[Request]:
     """Approved leave of a type that is not paid (事假, personal leave): REQ-06 deducts it."""
     return Request.objects.filter(
         person_id__in=people_ids,
