@@ -122,7 +122,7 @@ def replay_page(request):
         "to": to_text,
         "rows": _param_rows(values, errors),
         "rules": [(rule, RULE_TITLES[rule], rule in disabled) for rule in DISABLEABLE_RULES],
-        "recent": jobs_for(request.user).filter(kind=KIND)[:10],
+        "recent": jobs_for(request.user).filter(kind=KIND).defer("result")[:10],
     }
     return render(request, "assessment/replay.html", context, status=400 if errors else 200)
 
