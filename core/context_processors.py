@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from leave.queries import APPROVER_ROLES, pending_approvals_count
 from notifications.queries import unread_count_for
 from people.queries import can_read_audit, can_read_policy, person_of
-from people.roles import Role
+from people.roles import CLIENT_ROLES, COMPANY_WIDE, UNIT_WIDE, Role
 
 
 def nav_items_for(user) -> list[tuple[str, str]]:
@@ -23,6 +23,7 @@ def nav_items_for(user) -> list[tuple[str, str]]:
         items.append(("workorders:board", _("Orders")))
     if role in (Role.ENGINEER, Role.GROUP_LEADER):
         items.append(("workorders:mine", _("My orders")))
+    items.extend(_work_items(role))
     if can_read_policy(user):
         items.append(("policy", _("Policy")))
     if can_read_audit(user):
@@ -39,6 +40,44 @@ def nav_items_for(user) -> list[tuple[str, str]]:
     items.append(("tokens", _("API tokens")))
     if user.is_staff:
         items.append(("admin:index", _("Master data")))
+    return items
+
+
+CALLBACK_ROLES = {
+    Role.CUSTOMER_SERVICE,
+    Role.DISPATCH_CENTRE,
+    Role.OPS_MANAGER,
+    Role.STATION_HEAD,
+    Role.STATION_MANAGER,
+} | CLIENT_ROLES
+DASHBOARD_ROLES = COMPANY_WIDE | UNIT_WIDE
+
+
+def _work_items(role) -> list[tuple[str, str]]:
+    """Inspections, callbacks, assessment, statements, reports, registers and dashboards."""
+    if role is None:
+        return []
+    items = []
+    if role in (Role.ENGINEER, Role.GROUP_LEADER):
+        items.append(("inspections:mine", _("My inspections")))
+    elif role != Role.VENDOR_CONTACT:
+        items.append(("inspections:tickets", _("Inspections")))
+    if role in CALLBACK_ROLES:
+        items.append(("callbacks:queue", _("Callbacks")))
+    if role not in CLIENT_ROLES and role != Role.VENDOR_CONTACT:
+        if role in (Role.ENGINEER, Role.GROUP_LEADER):
+            items.append(("assessment:me", _("My assessment")))
+        else:
+            items.append(("assessment:ledger", _("Assessment")))
+        items.append(("statements:index", _("Statements")))
+    if role in (Role.ENGINEER, Role.GROUP_LEADER):
+        items.append(("reports:mine", _("My reports")))
+    elif role in COMPANY_WIDE | UNIT_WIDE:
+        items.append(("reports:overview", _("Staff reports")))
+    if role not in CLIENT_ROLES and role != Role.VENDOR_CONTACT:
+        items.append(("registers:stocktakes", _("Registers")))
+    if role in DASHBOARD_ROLES:
+        items.append(("dashboards:company", _("Dashboards")))
     return items
 
 

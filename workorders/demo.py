@@ -6,10 +6,14 @@ from django.db import transaction
 from people.models import Customer, Person
 from people.roles import Role
 from workorders import services
+from workorders.models import Order
 
 
 @transaction.atomic
 def load_demo_orders() -> int:
+    """Idempotent: does nothing once orders exist. Returns the number of orders created."""
+    if Order.objects.exists():
+        return 0
     cs = Person.objects.get(user__username="cs")
     engineers = {
         p.user.username: p

@@ -12,10 +12,22 @@ import time
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from people.demo import DEMO_PASSWORD, ROLE_LOGINS, demo_needed, load_demo
-from workorders.demo import load_demo_orders
+
+# Each app's demo rows, in dependency order; each loader is idempotent.
+DEMO_LOADERS = (
+    "statements.demo.load_demo_wages",
+    "workorders.demo.load_demo_orders",
+    "callbacks.demo.load_demo_callbacks",
+    "assessment.demo.load_demo_assessment",
+    "inspections.demo.load_demo_inspections",
+    "registers.demo.load_demo_registers",
+    "reports.demo.load_demo_reports",
+    "attendance.demo.load_demo_arrivals",
+)
 
 
 class Command(BaseCommand):
@@ -37,7 +49,8 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if not no_demo and demo_needed():
             load_demo()
-            load_demo_orders()
+            for loader in DEMO_LOADERS:
+                import_string(loader)()
             self.stdout.write(_("Demo organisation loaded."))
         python = sys.executable
         web = subprocess.Popen(
