@@ -480,3 +480,55 @@ def test_a_source_runs_again_only_when_it_read_an_overridden_number_KPI_07_ATT_0
     assert calls.count("breach_facts") > calls.count("attendance_facts")
     assert figures(report, org.engineer_a, "KPI-02", "replay")[1] == Decimal("100")
     assert figures(report, org.engineer_a, "ATT-06", "replay")[1] == Decimal("20")
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    events=EVENTS,
+    disabled=st.sets(
+        st.sampled_from(
+            [
+                "KPI-01",
+                "KPI-02",
+                "KPI-03",
+                "KPI-05",
+                "KPI-07",
+                "WO-05",
+                "ATT-06",
+                "BEH-01",
+                "BEH-03",
+            ]
+        )
+    ),
+)
+@pytest.mark.django_db
+def test_leaving_rules_out_never_raises_a_fine_KPI_07_BEH_01_ATT_06(org, now, events, disabled):
+    """Leaving out KPI-01..07, WO-05, ATT-06, BEH-01 or BEH-03 never raises anyone's fines, and
+    a rule left out has no figures in the replay."""
+    with transaction.atomic():
+        day = 1
+        for who, month, what in events:
+            person = getattr(org, who)
+            if what == "chain":
+                breach(org, "WO-05", "chain_fine", person=person, month=month, amount="200")
+            elif what == "early":
+                day += 1
+                early_leave(person, month.replace(day=day))
+            elif what.startswith("WO-"):
+                breach(org, what, person=person, month=month)
+            elif what == "BEH-03":
+                finding(org, what, month=month, person=org.leader_a)
+            else:
+                finding(org, what, month=month, person=person)
+
+        report = replay(NOV, JAN, policy=parse_policy({"disabled_rules": sorted(disabled)}))
+
+        for person in report.people:
+            assert person.total("replay").fine <= person.total("current").fine
+            for rule in disabled - {"KPI-07"}:
+                assert rule not in person.rules or person.rules[rule]["replay"].count == 0
+        transaction.set_rollback(True)
