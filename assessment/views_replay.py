@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from assessment.replay import months_between
-from assessment.replay_jobs import KIND, can_replay, register_replay_job, replay_workbook
+from assessment.replay_jobs import KIND, can_replay, replay_workbook
 from assessment.replay_policy import (
     DISABLEABLE_RULES,
     REPLAY_PARAMS,
@@ -24,8 +24,6 @@ from core.errors import ValidationErrors
 from core.jobs import access_job, jobs_for, start_job
 from core.policy import policy_for
 from core.policy_params import BY_KEY
-
-register_replay_job()  # the web process; the worker registers it in the app's ready()
 
 MAX_MONTHS = 12
 PEOPLE_SHOWN = 500
