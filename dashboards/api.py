@@ -38,6 +38,7 @@ class AxisOut(Schema):
 class ChartOut(Schema):
     name: str
     title: str
+    as_of: str | None
     categories: list[str]
     category_keys: list[str]
     axes: list[AxisOut]

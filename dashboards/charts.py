@@ -4,7 +4,7 @@ Pure shaping: no ORM, no request."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -118,12 +118,14 @@ class Chart:
     category_keys: list[str]  # as the rows page filters by them
     series: list[Series] = field(default_factory=list)
     axes: list[Axis] = field(default_factory=list)  # the left one, and a right one if any
+    as_of: datetime | None = None  # figures from the monthly rollup: computed then; else live
 
     def as_json(self) -> dict:
         """Numbers as JSON numbers (ECharts draws them; the Excel export keeps the Decimals)."""
         return {
             "name": self.name,
             "title": self.title,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
             "categories": self.categories,
             "category_keys": self.category_keys,
             "axes": [

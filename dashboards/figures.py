@@ -7,27 +7,43 @@ from functools import partial
 from django.db.models import QuerySet
 from django.http import Http404
 
-from dashboards import charts, queries
+from dashboards import charts, queries, rollup
 from dashboards.charts import Chart
 from dashboards.queries import Scope
 from dashboards.rules import Period
 
 
+def _rolled_or_live(name: str, scope: Scope, period: Period, live):
+    """The rolled-up rows when every month is rolled up (with their time), else live ones."""
+    found = rollup.rolled(name, scope, period)
+    if found is not None:
+        return found.rows, found.as_of
+    return live(scope, period), None
+
+
+def _with_time(chart: Chart, as_of) -> Chart:
+    chart.as_of = as_of
+    return chart
+
+
 def _orders(scope: Scope, period: Period) -> Chart:
-    return charts.orders_chart(queries.orders_figures(scope, period))
+    rows, as_of = _rolled_or_live("orders", scope, period, queries.orders_figures)
+    return _with_time(charts.orders_chart(rows), as_of)
 
 
 def _sla(scope: Scope, period: Period) -> Chart:
-    totals, breaches = queries.sla_figures(scope, period)
-    return charts.sla_chart(totals, breaches, period.months)
+    (totals, breaches), as_of = _rolled_or_live("sla", scope, period, queries.sla_figures)
+    return _with_time(charts.sla_chart(totals, breaches, period.months), as_of)
 
 
 def _escalations(scope: Scope, period: Period) -> Chart:
-    return charts.escalations_chart(queries.escalations_figures(scope, period), period.months)
+    rows, as_of = _rolled_or_live("escalations", scope, period, queries.escalations_figures)
+    return _with_time(charts.escalations_chart(rows, period.months), as_of)
 
 
 def _attendance(scope: Scope, period: Period) -> Chart:
-    return charts.attendance_chart(queries.attendance_figures(scope, period), period.months)
+    rows, as_of = _rolled_or_live("attendance", scope, period, queries.attendance_figures)
+    return _with_time(charts.attendance_chart(rows, period.months), as_of)
 
 
 def _ledger(name: str, scope: Scope, period: Period) -> Chart:
@@ -39,7 +55,8 @@ def _inspections(scope: Scope, period: Period) -> Chart:
 
 
 def _callbacks(scope: Scope, period: Period) -> Chart:
-    return charts.callbacks_chart(queries.callbacks_figures(scope, period), period.months)
+    rows, as_of = _rolled_or_live("callbacks", scope, period, queries.callbacks_figures)
+    return _with_time(charts.callbacks_chart(rows, period.months), as_of)
 
 
 BUILDERS: dict[str, Callable[[Scope, Period], Chart]] = {

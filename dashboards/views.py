@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -127,7 +127,11 @@ def chart_data(request, name: str):
             },
             status=400,
         )
-    data = figures.chart_for(name, scope, period).as_json()
+    chart = figures.chart_for(name, scope, period)
+    data = chart.as_json()
+    data["as_of_text"] = (
+        formats.date_format(timezone.localtime(chart.as_of), "Y-m-d H:i") if chart.as_of else ""
+    )
     data["rows_url"] = f"{reverse('dashboards:chart-rows', args=[name])}?{_query(scope, period)}"
     return JsonResponse(data)
 

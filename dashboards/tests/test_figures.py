@@ -1,6 +1,6 @@
 """Each chart's figures against the small known data set of data.py (worked out by hand there),
 for the company and for station A, and the number of queries each chart costs: fixed, whatever
-the amount of data (one aggregate query, two for SLA)."""
+the amount of data."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -9,21 +9,23 @@ import pytest
 
 from dashboards.figures import chart_for
 from dashboards.queries import Scope
+from dashboards.rollup import refresh_months
 from dashboards.rules import period_for
 from dashboards.tests import data
 
 pytestmark = pytest.mark.django_db
 
-# The aggregate queries of each chart (figures.py), independent of the data.
+# The queries of each chart counted live (figures.py): one aggregate query (two for SLA), and
+# for the rolled-up charts one more asking whether the months are rolled up (rollup.py).
 QUERIES = {
-    "orders": 1,
-    "sla": 2,
-    "escalations": 1,
-    "attendance": 1,
+    "orders": 2,
+    "sla": 3,
+    "escalations": 2,
+    "attendance": 2,
     "points": 1,
     "fines": 1,
     "inspections": 1,
-    "callbacks": 1,
+    "callbacks": 2,
 }
 
 
@@ -173,3 +175,54 @@ def test_each_chart_costs_a_fixed_number_of_queries(
         company(name, period)
     with django_assert_max_num_queries(QUERIES[name]):
         chart_for(name, Scope(org.station_a), period)
+
+
+ROLLED = ["orders", "sla", "escalations", "attendance", "callbacks"]
+
+
+def figures_of(chart) -> dict:
+    return {s.key: s.data for s in chart.series}
+
+
+def test_rolled_up_months_give_the_live_figures_in_two_queries(
+    org, made, period, django_assert_num_queries
+):
+    """The monthly rollup (WO-01..05, ATT-04..06, CB-01 charts) holds the same figures as the
+    live count, for the company and a station; a chart reads it in two queries."""
+    live = {
+        (name, unit): figures_of(chart_for(name, Scope(unit), period))
+        for name in ROLLED
+        for unit in (None, org.station_a, org.station_b)
+    }
+    refresh_months(period.first, period.last)
+    for (name, unit), figures in live.items():
+        with django_assert_num_queries(2):
+            chart = chart_for(name, Scope(unit), period)
+        assert figures_of(chart) == figures, (name, unit)
+        assert chart.as_of is not None
+
+
+def test_rolled_up_figures_wait_for_the_next_refresh(org, made, period):
+    """Cache data: a new order shows once its month is computed again (the worker does it
+    every ten minutes for this and last month); a month not rolled up is counted live."""
+    refresh_months(period.first, period.last)
+    data.order(org.community_a, "renewal", "closed", data.at("2026-11-05"), engineer=org.engineer_a)
+    assert company("orders", period).value("renewal", "closed") == 0
+    refresh_months(date(2026, 10, 1), date(2026, 11, 1))
+    assert company("orders", period).value("renewal", "closed") == 1
+    longer = period_for("2024-01", "2026-11", today=data.NOW.date())
+    chart = company("orders", longer)
+    assert chart.as_of is None and chart.value("repair", "closed") == 2  # o4 of 2024 is in
+
+
+def test_the_worker_rolls_up_the_missing_year_first_then_two_months(org, made, time_machine):
+    from dashboards.models import RolledMonth
+    from dashboards.tasks import refresh_recent_figures
+
+    refresh_recent_figures.call_local()
+    assert RolledMonth.objects.filter(chart="orders").count() == 13
+    time_machine.move_to(data.at("2026-11-15", 13), tick=False)
+    refresh_recent_figures.call_local()
+    latest = RolledMonth.objects.filter(chart="orders").order_by("-refreshed_at", "-month")
+    assert [r.month for r in latest[:2]] == [date(2026, 11, 1), date(2026, 10, 1)]
+    assert latest[2].refreshed_at < latest[0].refreshed_at

@@ -272,3 +272,14 @@ def test_echarts_is_served_locally_with_its_licence():
     assert "Apache License" in (vendor / "ECHARTS-LICENSE").read_text()
     own_js = (STATIC / "dashboards.js").read_text()
     assert "http" not in own_js and "innerHTML" not in own_js
+
+
+def test_rolled_up_charts_say_as_of_when(org, made):
+    from dashboards.rollup import refresh_months
+
+    ops = client_for(org.ops)
+    assert ops.get(data_url("orders")).json()["as_of_text"] == ""  # counted live
+    refresh_months(data.at("2025-12-01").date(), data.NOW.date())
+    answer = ops.get(data_url("orders")).json()
+    assert answer["as_of_text"] == "2026-11-15 12:00"
+    assert ops.get(data_url("inspections")).json()["as_of_text"] == ""  # always live

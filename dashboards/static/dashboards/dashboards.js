@@ -52,6 +52,12 @@
       .then(function (spec) {
         var chart = echarts.init(el, null, { renderer: "canvas" });
         chart.setOption(option(spec));
+        if (spec.as_of_text) {
+          var stamp = document.createElement("p");
+          stamp.className = "muted dash-as-of";
+          stamp.textContent = el.dataset.asOf + " " + spec.as_of_text;
+          el.parentNode.insertBefore(stamp, el.nextSibling);
+        }
         if (isEmpty(spec)) {
           el.setAttribute("data-empty-shown", "1");
           var note = document.createElement("p");
