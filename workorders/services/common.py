@@ -142,6 +142,7 @@ def _lock(order: Order) -> Order:
         ):
             field.set_cached_value(locked, field.get_cached_value(order))
     locked._scheduled_due = locked.next_due_at
+    locked._loaded = {f.attname: getattr(locked, f.attname) for f in Order._meta.concrete_fields}
     return locked
 
 
@@ -173,7 +174,14 @@ def _pending_deadlines(order: Order) -> list[datetime]:
 def _save_and_schedule(order: Order) -> None:
     pending = _pending_deadlines(order)
     order.next_due_at = min(pending) if pending else None
-    order.save()
+    loaded = getattr(order, "_loaded", None)
+    if loaded is None:
+        order.save()
+    else:  # a locked row (_lock): write only what changed, a much smaller UPDATE
+        changed = [name for name, value in loaded.items() if getattr(order, name) != value]
+        if changed:
+            order.save(update_fields=changed)  # attnames: engineer_id etc.
+            order._loaded = {**loaded, **{n: getattr(order, n) for n in changed}}
     # A sweep is already scheduled at an unchanged deadline (Huey keeps it across restarts;
     # the minute sweep is the safety net): wake the worker only for a new deadline.
     unchanged = getattr(order, "_scheduled_due", False) == order.next_due_at
