@@ -69,7 +69,8 @@ def evidence_for(entry: Entry) -> list[Evidence]:
                 )
             )
     if data.get("callback"):
-        what = data.get("label") or data.get("item") or ""
+        # The label is stored as its English msgid (callbacks/checklist.py): translate on display.
+        what = _(data["label"]) if data.get("label") else data.get("item") or ""
         found.append(
             Evidence(
                 _("Callback #{pk} on {day}: {violation}").format(
