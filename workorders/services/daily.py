@@ -15,11 +15,9 @@ from core.errors import DomainError
 from core.policy import policy_for
 from notifications.services import notify
 from people.models import Person
-from people.roles import Role
 from workorders import rules
 from workorders.models import DailyRecord, OrderEvent
-
-ENGINEER_ROLES = {Role.ENGINEER, Role.GROUP_LEADER}
+from workorders.suggestions import ENGINEER_ROLES
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
