@@ -136,3 +136,54 @@ def test_a_repair_order_from_intake_to_resolved_on_a_phone(
     desk.screenshot(path=shots / "board-resolved.png", full_page=True)
     assert not Breach.objects.exists()
     assert not [e for e in errors if "Content Security Policy" in e or "Error" in e], errors
+
+
+def test_wo_12_wo_15_the_engineer_hands_in_his_day_and_tells_the_customer_on_a_phone(
+    org,
+    open_page,  # noqa: F811
+    time_machine,
+    shots,
+):
+    """WO-12: the hand-in button on the phone-sized daily record, pressed once, shows the record
+    handed in; the group leader sees it on the team's page. WO-15: the order page offers the
+    customer notice in the wording that fits (here: still checking) and records it."""
+    from workorders import services
+    from workorders.tests.factories import repair_order
+
+    time_machine.move_to(T0, tick=True)
+    errors: list[str] = []
+    order = services.dispatch_order(repair_order(org), engineer=org.engineer_a, by=org.cs)
+    services.log_contact(order, by=org.engineer_a, outcome="reached")
+
+    phone = open_page(PHONE, is_mobile=True, has_touch=True)
+    watch(phone, errors)
+    log_in(phone, "engineer_a")
+    phone.goto(f"/orders/{order.pk}/")
+    notice = phone.get_by_test_id("customer-notice")
+    assert notice.get_attribute("data-situation") == "checking"
+    assert "工程师正在排查" in notice.inner_text()
+    with phone.expect_navigation():
+        phone.get_by_test_id("notice-send-zh-hans").click()
+    assert order.events.filter(kind="customer_notice").count() == 1
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    phone.goto(f"/orders/daily/{T0.date().isoformat()}/")
+    card = phone.get_by_test_id("hand-in")
+    assert card.get_attribute("data-state") == "open"
+    button = phone.get_by_test_id("hand-in-button")
+    box = button.bounding_box()
+    assert box["height"] >= 60, box  # big enough for a thumb
+    with phone.expect_navigation():
+        button.click()
+    assert phone.get_by_test_id("hand-in").get_attribute("data-state") == "handed_in"
+    assert phone.get_by_test_id("hand-in-button").count() == 0
+    phone.screenshot(path=shots / "daily-handed-in.png", full_page=True)
+
+    leader = open_page(DESKTOP)
+    watch(leader, errors)
+    log_in(leader, "leader_a")
+    leader.goto(f"/orders/daily/{T0.date().isoformat()}/hand-ins/")
+    row = leader.locator(f"tr[data-person='{org.engineer_a.pk}']")
+    assert row.get_attribute("data-state") == "handed_in"
+    leader.screenshot(path=shots / "daily-hand-ins.png", full_page=True)
+    assert not [e for e in errors if "Content Security Policy" in e or "Error" in e], errors
