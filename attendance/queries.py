@@ -45,6 +45,27 @@ class PersonMonth:
     personal_leave: Any = None  # REQ-06 leave.rules.LeaveDeduction; None: no personal leave
 
 
+# What month_summaries reads of a stored day: add_day's attributes, the lock and the correction.
+SUMMARY_FIELDS = (
+    "person_id",
+    "workday",
+    "absent_days",
+    "leave_days",
+    "leave_type",
+    "trip_days",
+    "late_count",
+    "late_minutes",
+    "serious_late",
+    "absent_late",
+    "early_count",
+    "early_minutes",
+    "missing_in",
+    "missing_out",
+    "locked",
+    "correction",
+)
+
+
 def month_range(month: date) -> tuple[datetime, datetime]:
     """Aware [start, end) of a month in the configured time zone."""
     first, last = month_bounds(month)
@@ -74,6 +95,7 @@ def month_summaries(
     judgements = (
         DayJudgement.objects.filter(person_id__in=ids, date__gte=first, date__lte=last)
         .order_by("person_id", "date")
+        .values_list(*SUMMARY_FIELDS, named=True)  # not the JSON rules and evidence of the day
         .iterator(chunk_size=2000)
     )
     for day in judgements:

@@ -1,5 +1,6 @@
 """The audit trail: every change to organisation, roles, policy and ledgers is recorded here."""
 
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -72,3 +73,36 @@ def record(
         data={k: _jsonable(v) for k, v in (data or {}).items()},
         ip=ip,
     )
+
+
+def record_many(
+    objs: Iterable[models.Model],
+    action: str,
+    *,
+    by: Any = None,
+    data_for: Callable[[Any], dict[str, Any]] | None = None,
+    batch_size: int = 1000,
+) -> int:
+    """Write one audit entry per object, as `record(obj, action, by=by, data=data_for(obj))`
+    writes it, in bulk inserts; returns how many. For the many rows of one operation (a month's
+    generated entries): the objects' related objects used by `str(obj)` should be loaded."""
+    user = getattr(by, "user", by)
+    known = user is not None and getattr(user, "pk", None)
+    at = clock.now()
+    rows = [
+        AuditEntry(
+            at=at,
+            actor=user if known else None,
+            actor_name=user.get_username() if known else "system",
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk) if obj.pk is not None else "",
+            object_repr=str(obj)[:200],
+            changes={},
+            data={k: _jsonable(v) for k, v in (data_for(obj) if data_for else {}).items()},
+            ip=None,
+        )
+        for obj in objs
+    ]
+    AuditEntry.objects.bulk_create(rows, batch_size=batch_size)
+    return len(rows)

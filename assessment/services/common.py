@@ -1,5 +1,6 @@
 """What the assessment operations share: who assesses and decides, months, the policy, states."""
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -56,6 +57,24 @@ def assessment_policy(book: PolicyBook, person: Person, month: date) -> Assessme
     """The policy in force at the month's end for the company whose rules the person follows."""
     company_id = person.client_id or person.employer_id
     return AssessmentPolicy.from_policy(book.policy_for(company_id, on=month_bounds(month)[1]))
+
+
+def month_policies(book: PolicyBook, month: date) -> Callable[[Any], AssessmentPolicy]:
+    """`assessment_policy` for one month as a function of the person (anything with client_id
+    and employer_id), made once per company: a month's many facts share a few companies."""
+    last = month_bounds(month)[1]
+    cache: dict[int | None, AssessmentPolicy] = {}
+
+    def policy_of(person: Any) -> AssessmentPolicy:
+        company_id = person.client_id or person.employer_id
+        policy = cache.get(company_id)
+        if policy is None:
+            policy = cache[company_id] = AssessmentPolicy.from_policy(
+                book.policy_for(company_id, on=last)
+            )
+        return policy
+
+    return policy_of
 
 
 def require_role(by: Any, roles: set[str], message: str) -> Person:

@@ -18,6 +18,7 @@ from assessment.services.common import (
     MANUAL_FACT,
     MANUAL_RULES,
     assessment_policy,
+    month_policies,
     require_assessor,
     set_state,
     user_of,
@@ -30,6 +31,8 @@ from core.money import cny
 from core.policy import PolicyBook
 from people.models import Person
 from statements.locks import locked_people, locked_person_ids, require_open_month
+
+CREATE_CHUNK = 1000  # new entries per bulk insert
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,32 @@ class Fact:
     evidence: dict[str, Any]
 
 
+# The columns the fact sources read (the rest of an order or a person is not loaded).
+BREACH_FIELDS = (
+    "rule_id",
+    "kind",
+    "due_at",
+    "amount",
+    "person_id",
+    "order_id",
+    "order__number",
+    "order__escalated_at",
+    "person__client_id",
+    "person__employer_id",
+)
+ANSWER_FIELDS = (
+    "callback_id",
+    "behaviouritem_id",
+    "callback__kind",
+    "callback__order_id",
+    "callback__done_at",
+    "callback__engineer_id",
+    "callback__engineer__client_id",
+    "callback__engineer__employer_id",
+    "behaviouritem__code",
+    "behaviouritem__label",
+)
+
 # --- entries from facts -------------------------------------------------------------------------
 
 
@@ -54,11 +83,14 @@ def breach_facts(month: date, person_ids: Iterable[int] | None, book: PolicyBook
     from workorders.models import Breach
 
     low, high = month_range(month)
-    breaches = Breach.objects.filter(
-        due_at__gte=low, due_at__lt=high, person__isnull=False
-    ).select_related("order", "person")
+    breaches = (
+        Breach.objects.filter(due_at__gte=low, due_at__lt=high, person__isnull=False)
+        .select_related("order", "person")
+        .only(*BREACH_FIELDS)
+    )
     if person_ids is not None:
         breaches = breaches.filter(person_id__in=person_ids)
+    policy_of = month_policies(book, month)
     facts = []
     for breach in breaches:
         escalated_at = breach.order.escalated_at
@@ -68,7 +100,7 @@ def breach_facts(month: date, person_ids: Iterable[int] | None, book: PolicyBook
             # KPI-03: escalated to technical support before the repair clock ran out.
             escalated=escalated_at is not None and escalated_at <= breach.due_at,
             amount=breach.amount,
-            policy=assessment_policy(book, breach.person, month),
+            policy=policy_of(breach.person),
         )
         if consequence is None:
             continue
@@ -139,12 +171,14 @@ def callback_facts(month: date, person_ids: Iterable[int] | None, book: PolicyBo
         callback__done_at__gte=low,
         callback__done_at__lt=high,
     ).select_related("callback__engineer", "behaviouritem")
+    answers = answers.only(*ANSWER_FIELDS)
     if person_ids is not None:
         answers = answers.filter(callback__engineer_id__in=person_ids)
+    policy_of = month_policies(book, month)
     facts = []
     for answer in answers.order_by("callback_id", "behaviouritem__code"):
         callback, item = answer.callback, answer.behaviouritem
-        consequence = violation_consequence(1, assessment_policy(book, callback.engineer, month))
+        consequence = violation_consequence(1, policy_of(callback.engineer))
         facts.append(
             Fact(
                 person_id=callback.engineer_id,
@@ -190,6 +224,7 @@ def complaint_facts(month: date, person_ids: Iterable[int] | None, book: PolicyB
     )
     if person_ids is not None:
         complaints = complaints.filter(engineer_id__in=person_ids)
+    policy_of = month_policies(book, month)
     facts = []
     for complaint in complaints.order_by("pk"):
         person = complaint.engineer
@@ -208,7 +243,7 @@ def complaint_facts(month: date, person_ids: Iterable[int] | None, book: PolicyB
         late = order is not None and order.breaches.filter(person=complaint.engineer_id).exists()
         consequence = points_consequence(
             complaint_rule(order.kind if order else None, late),
-            assessment_policy(book, person, month),
+            policy_of(person),
         )
         facts.append(
             Fact(
@@ -262,27 +297,13 @@ def generate_entries(month: date, *, person_ids: Iterable[int] | None = None) ->
     now = clock.now()
     changed = 0
     seen = set()
+    new_facts = []
     for fact in facts:
         key = (fact.fact_key, fact.rule_id)
         seen.add(key)
         entry = by_key.get(key)
         if entry is None:
-            entry = Entry.objects.create(
-                person_id=fact.person_id,
-                month=month,
-                rule_id=fact.rule_id,
-                points=fact.points,
-                fine=fact.fine,
-                source=fact.source,
-                fact_key=fact.fact_key,
-                evidence=fact.evidence,
-                created_at=now,
-            )
-            audit.record(
-                entry,
-                "assessment.entry.created",
-                data={"points": fact.points, "fine": fact.fine, "fact": fact.fact_key},
-            )
+            new_facts.append(fact)
             changed += 1
         elif entry.state == Entry.State.WITHDRAWN and not withdrawn_on_objection(entry):
             set_state(entry, Entry.State.PROPOSED, by=None, note=_("The fact was recorded again."))
@@ -297,6 +318,7 @@ def generate_entries(month: date, *, person_ids: Iterable[int] | None = None) ->
             entry.save(update_fields=["points", "fine", "evidence"])
             audit.record(entry, "assessment.entry.revised", changes=changes)
             changed += 1
+    _create_entries(month, new_facts, now)
     for key, entry in by_key.items():
         if key in seen or entry.state not in (Entry.State.PROPOSED, Entry.State.OBJECTED):
             continue
@@ -306,6 +328,39 @@ def generate_entries(month: date, *, person_ids: Iterable[int] | None = None) ->
         audit.record(entry, "assessment.entry.withdrawn", data={"fact": entry.fact_key})
         changed += 1
     return changed
+
+
+def _create_entries(month: date, facts: list[Fact], now) -> None:
+    """New facts become proposed entries, audited as created: written in bulk, with the people
+    loaded once (an entry's audit line names its person)."""
+    people = Person.objects.in_bulk({fact.person_id for fact in facts})
+    for start in range(0, len(facts), CREATE_CHUNK):
+        batch = facts[start : start + CREATE_CHUNK]
+        entries = Entry.objects.bulk_create(
+            [
+                Entry(
+                    person=people[fact.person_id],
+                    month=month,
+                    rule_id=fact.rule_id,
+                    points=fact.points,
+                    fine=fact.fine,
+                    source=fact.source,
+                    fact_key=fact.fact_key,
+                    evidence=fact.evidence,
+                    created_at=now,
+                )
+                for fact in batch
+            ]
+        )
+        audit.record_many(
+            entries,
+            "assessment.entry.created",
+            data_for=lambda entry: {
+                "points": entry.points,
+                "fine": entry.fine,
+                "fact": entry.fact_key,
+            },
+        )
 
 
 # --- entries by hand ----------------------------------------------------------------------------
