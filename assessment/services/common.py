@@ -59,14 +59,14 @@ def assessment_policy(book: PolicyBook, person: Person, month: date) -> Assessme
     return AssessmentPolicy.from_policy(book.policy_for(company_id, on=month_bounds(month)[1]))
 
 
-def month_policies(book: PolicyBook, month: date) -> Callable[[Any], AssessmentPolicy]:
-    """`assessment_policy` for one month as a function of the person (anything with client_id
-    and employer_id), made once per company: a month's many facts share a few companies."""
+def month_policies(book: PolicyBook, month: date) -> Callable[[int | None], AssessmentPolicy]:
+    """`assessment_policy` for one month as a function of the company whose rules the person
+    follows (client_id or employer_id), made once per company: a month's many facts share a
+    few companies."""
     last = month_bounds(month)[1]
     cache: dict[int | None, AssessmentPolicy] = {}
 
-    def policy_of(person: Any) -> AssessmentPolicy:
-        company_id = person.client_id or person.employer_id
+    def policy_of(company_id: int | None) -> AssessmentPolicy:
         policy = cache.get(company_id)
         if policy is None:
             policy = cache[company_id] = AssessmentPolicy.from_policy(

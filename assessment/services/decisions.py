@@ -45,13 +45,15 @@ def evaluate_thresholds(month: date, *, person_ids: Iterable[int] | None = None)
         Entry.objects.filter(month__gte=window_start, month__lte=month, person_id__in=scope)
         .exclude(state=Entry.State.WITHDRAWN)
         .order_by("person_id", "month", "pk")
+        .only("pk", "person_id", "month", "rule_id", "points")  # not the evidence
     ):
         by_person[entry.person_id].append(entry)
     existing = {
         (d.person_id, d.rule_id): d
         for d in Decision.objects.select_for_update().filter(month=month, person_id__in=scope)
     }
-    people = Person.objects.in_bulk(list(scope))
+    people = Person.objects.select_related("unit").in_bulk(list(scope))  # unit: notifications
+    deciders = None  # loaded once, for the first decision proposed
     proposed = 0
     for person_id, rows in by_person.items():
         person = people[person_id]
@@ -106,7 +108,9 @@ def evaluate_thresholds(month: date, *, person_ids: Iterable[int] | None = None)
                 "assessment.decision.proposed",
                 data={"basis": found.basis, "entries": [e.pk for e in basis]},
             )
-            _notify_deciders(decision)
+            if deciders is None:
+                deciders = list(_deciders())
+            _notify_deciders(decision, deciders)
             proposed += 1
         for (owner, rule_id), decision in existing.items():
             if owner != person_id or rule_id in crossed:
@@ -186,12 +190,19 @@ def _claim_proposed(decision: Decision) -> Decision:
 PROPOSED_TITLE = gettext_lazy("{name}: {rule} crossed in {month}; a decision awaits confirmation")
 
 
-def _notify_deciders(decision: Decision) -> None:
-    """HR and the operations manager learn of a proposed decision they are to confirm."""
+def _deciders():
+    return Person.objects.filter(role__in=DECIDERS, active=True)
+
+
+def _notify_deciders(decision: Decision, deciders: Iterable[Person] | None = None) -> None:
+    """HR and the operations manager learn of a proposed decision they are to confirm
+    (`deciders`: the active deciders, when already loaded)."""
     from notifications.services import notify
 
     person = decision.person
-    for decider in Person.objects.filter(role__in=DECIDERS, active=True).exclude(pk=person.pk):
+    for decider in _deciders() if deciders is None else deciders:
+        if decider.pk == person.pk:
+            continue
         notify(
             decider,
             event="assessment.decision.proposed",

@@ -50,6 +50,7 @@ class Fact:
 
 # The columns the fact sources read (the rest of an order or a person is not loaded).
 BREACH_FIELDS = (
+    "pk",
     "rule_id",
     "kind",
     "due_at",
@@ -83,24 +84,20 @@ def breach_facts(month: date, person_ids: Iterable[int] | None, book: PolicyBook
     from workorders.models import Breach
 
     low, high = month_range(month)
-    breaches = (
-        Breach.objects.filter(due_at__gte=low, due_at__lt=high, person__isnull=False)
-        .select_related("order", "person")
-        .only(*BREACH_FIELDS)
-    )
+    breaches = Breach.objects.filter(due_at__gte=low, due_at__lt=high, person__isnull=False)
     if person_ids is not None:
         breaches = breaches.filter(person_id__in=person_ids)
     policy_of = month_policies(book, month)
     facts = []
-    for breach in breaches:
-        escalated_at = breach.order.escalated_at
+    for breach in breaches.values_list(*BREACH_FIELDS, named=True):
+        escalated_at = breach.order__escalated_at
         consequence = breach_consequence(
             breach.rule_id,
             breach.kind,
             # KPI-03: escalated to technical support before the repair clock ran out.
             escalated=escalated_at is not None and escalated_at <= breach.due_at,
             amount=breach.amount,
-            policy=policy_of(breach.person),
+            policy=policy_of(breach.person__client_id or breach.person__employer_id),
         )
         if consequence is None:
             continue
@@ -115,7 +112,7 @@ def breach_facts(month: date, person_ids: Iterable[int] | None, book: PolicyBook
                 evidence={
                     "breach": breach.pk,
                     "order": breach.order_id,
-                    "order_no": str(breach.order),
+                    "order_no": breach.order__number,  # str(order)
                     "sla_rule": breach.rule_id,
                     "kind": breach.kind,
                     "due_at": timezone.localtime(breach.due_at).isoformat(),
@@ -178,7 +175,10 @@ def callback_facts(month: date, person_ids: Iterable[int] | None, book: PolicyBo
     facts = []
     for answer in answers.order_by("callback_id", "behaviouritem__code"):
         callback, item = answer.callback, answer.behaviouritem
-        consequence = violation_consequence(1, policy_of(callback.engineer))
+        engineer = callback.engineer
+        consequence = violation_consequence(
+            1, policy_of(engineer.client_id or engineer.employer_id)
+        )
         facts.append(
             Fact(
                 person_id=callback.engineer_id,
@@ -243,7 +243,7 @@ def complaint_facts(month: date, person_ids: Iterable[int] | None, book: PolicyB
         late = order is not None and order.breaches.filter(person=complaint.engineer_id).exists()
         consequence = points_consequence(
             complaint_rule(order.kind if order else None, late),
-            policy_of(person),
+            policy_of(person.client_id or person.employer_id),
         )
         facts.append(
             Fact(
