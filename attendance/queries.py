@@ -1,12 +1,15 @@
 """Reads of attendance for pages, API and exports: judged days scoped like people, month
 summaries (ATT-03..07) built from the stored judgements with a fixed number of queries."""
 
+from collections import namedtuple
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.sql.constants import MULTI
 from django.http import Http404
 from django.utils import timezone
 
@@ -66,6 +69,42 @@ SUMMARY_FIELDS = (
 )
 
 
+SummaryDay = namedtuple("SummaryDay", SUMMARY_FIELDS)
+
+
+def _summary_days(days: QuerySet[DayJudgement]) -> Iterator[SummaryDay]:
+    """The stored days as SummaryDay rows (not the JSON rules and evidence of each day), streamed
+    in chunks. Each column is converted as Django converts it (decimals, booleans, JSON), once per
+    distinct value of the column: a day's figures take few values, and converting every value of
+    every row was most of the time of a month summary."""
+    compiler = days.values_list(*SUMMARY_FIELDS).query.get_compiler(using=days.db)
+    connection = compiler.connection
+    chunked = not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+    chunks = compiler.execute_sql(MULTI, chunked_fetch=chunked, chunk_size=2000)
+    converters = list(
+        compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]]).items()
+    )
+    converted: dict[tuple[int, Any], Any] = {}
+    for chunk in chunks:
+        for raw in chunk:
+            row = list(raw)
+            for pos, (functions, expression) in converters:
+                key = (pos, row[pos])
+                try:
+                    if key in converted:
+                        row[pos] = converted[key]
+                        continue
+                except TypeError:  # an unhashable value (none is expected): converted each time
+                    key = None
+                value = row[pos]
+                for function in functions:
+                    value = function(value, expression, connection)
+                row[pos] = value
+                if key is not None:
+                    converted[key] = value
+            yield SummaryDay._make(row)
+
+
 def month_range(month: date) -> tuple[datetime, datetime]:
     """Aware [start, end) of a month in the configured time zone."""
     first, last = month_bounds(month)
@@ -92,11 +131,10 @@ def month_summaries(
         return []
     # A page of people (sliced) is passed as its ids; otherwise as a subquery of any size.
     ids = list(rows) if people_qs.query.is_sliced else people_qs.values("pk")
-    judgements = (
-        DayJudgement.objects.filter(person_id__in=ids, date__gte=first, date__lte=last)
-        .order_by("person_id", "date")
-        .values_list(*SUMMARY_FIELDS, named=True)  # not the JSON rules and evidence of the day
-        .iterator(chunk_size=2000)
+    judgements = _summary_days(
+        DayJudgement.objects.filter(person_id__in=ids, date__gte=first, date__lte=last).order_by(
+            "person_id", "date"
+        )
     )
     for day in judgements:
         row = rows.get(day.person_id)
