@@ -81,28 +81,52 @@ def record_many(
     *,
     by: Any = None,
     data_for: Callable[[Any], dict[str, Any]] | None = None,
-    batch_size: int = 1000,
 ) -> int:
     """Write one audit entry per object, as `record(obj, action, by=by, data=data_for(obj))`
-    writes it, in bulk inserts; returns how many. For the many rows of one operation (a month's
-    generated entries): the objects' related objects used by `str(obj)` should be loaded."""
+    writes it, in bulk (core.bulk.insert_rows; each value prepared by its field as the ORM
+    prepares it); returns how many. For the many rows of one operation (a month's generated
+    entries): the related objects `str(obj)` uses should be loaded with the objects."""
+    from core.bulk import connection_for, insert_rows
+
     user = getattr(by, "user", by)
     known = user is not None and getattr(user, "pk", None)
+    connection = connection_for(AuditEntry)
+    fields = [AuditEntry._meta.get_field(name) for name in AUDIT_FIELDS]
+
+    def prepared(values: list[Any]) -> list[Any]:
+        return [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
+
     at = clock.now()
     rows = [
-        AuditEntry(
-            at=at,
-            actor=user if known else None,
-            actor_name=user.get_username() if known else "system",
-            action=action,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk) if obj.pk is not None else "",
-            object_repr=str(obj)[:200],
-            changes={},
-            data={k: _jsonable(v) for k, v in (data_for(obj) if data_for else {}).items()},
-            ip=None,
+        prepared(
+            [
+                at,
+                user.pk if known else None,
+                user.get_username() if known else "system",
+                action,
+                obj._meta.label_lower,
+                str(obj.pk) if obj.pk is not None else "",
+                str(obj)[:200],
+                {},
+                {k: _jsonable(v) for k, v in (data_for(obj) if data_for else {}).items()},
+                None,
+            ]
         )
         for obj in objs
     ]
-    AuditEntry.objects.bulk_create(rows, batch_size=batch_size)
+    insert_rows(AuditEntry, AUDIT_FIELDS, rows)
     return len(rows)
+
+
+AUDIT_FIELDS = (
+    "at",
+    "actor",
+    "actor_name",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "changes",
+    "data",
+    "ip",
+)
