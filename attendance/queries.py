@@ -50,7 +50,6 @@ class PersonMonth:
 
 # What month_summaries reads of a stored day: add_day's attributes, the lock and the correction.
 SUMMARY_FIELDS = (
-    "person_id",
     "workday",
     "absent_days",
     "leave_days",
@@ -67,42 +66,45 @@ SUMMARY_FIELDS = (
     "locked",
     "correction",
 )
-
-
 SummaryDay = namedtuple("SummaryDay", SUMMARY_FIELDS)
 
 
-def _summary_days(days: QuerySet[DayJudgement]) -> Iterator[SummaryDay]:
-    """The stored days as SummaryDay rows (not the JSON rules and evidence of each day), streamed
-    in chunks. Each column is converted as Django converts it (decimals, booleans, JSON), once per
-    distinct value of the column: a day's figures take few values, and converting every value of
-    every row was most of the time of a month summary."""
-    compiler = days.values_list(*SUMMARY_FIELDS).query.get_compiler(using=days.db)
+def _summary_days(days: QuerySet[DayJudgement]) -> Iterator[tuple[int, SummaryDay]]:
+    """(person id, SummaryDay) of the stored days, streamed in chunks, without the JSON rules
+    and evidence of each day. The figures of a day take few distinct values: each distinct row
+    is converted once, as Django converts it (decimals, booleans, JSON), and shared (a
+    SummaryDay cannot change); converting every value of every row was most of the time of a
+    month summary."""
+    compiler = days.values_list("person_id", *SUMMARY_FIELDS).query.get_compiler(using=days.db)
     connection = compiler.connection
     chunked = not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
     chunks = compiler.execute_sql(MULTI, chunked_fetch=chunked, chunk_size=2000)
-    converters = list(
-        compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]]).items()
-    )
-    converted: dict[tuple[int, Any], Any] = {}
+    converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
+
+    def converted(raw) -> list[Any]:
+        row = list(raw)
+        for pos, (functions, expression) in converters.items():
+            for function in functions:
+                row[pos] = function(row[pos], expression, connection)
+        return row
+
+    seen: dict[tuple, SummaryDay] = {}
     for chunk in chunks:
         for raw in chunk:
-            row = list(raw)
-            for pos, (functions, expression) in converters:
-                key = (pos, row[pos])
-                try:
-                    if key in converted:
-                        row[pos] = converted[key]
-                        continue
-                except TypeError:  # an unhashable value (none is expected): converted each time
-                    key = None
-                value = row[pos]
-                for function in functions:
-                    value = function(value, expression, connection)
-                row[pos] = value
+            if 0 in converters:  # the person id (no backend converts an integer key)
+                row = converted(raw)
+                yield row[0], SummaryDay._make(row[1:])
+                continue
+            key = tuple(raw[1:])
+            try:
+                day = seen.get(key)
+            except TypeError:  # an unhashable value (none is expected)
+                day, key = None, None
+            if day is None:
+                day = SummaryDay._make(converted(raw)[1:])
                 if key is not None:
-                    converted[key] = value
-            yield SummaryDay._make(row)
+                    seen[key] = day
+            yield raw[0], day
 
 
 def month_range(month: date) -> tuple[datetime, datetime]:
@@ -136,8 +138,8 @@ def month_summaries(
             "person_id", "date"
         )
     )
-    for day in judgements:
-        row = rows.get(day.person_id)
+    for person_id, day in judgements:
+        row = rows.get(person_id)
         if row is None:
             continue
         add_day(row.summary, day)
@@ -166,9 +168,14 @@ def month_summaries(
     ).values_list("person_id", "start_at", "end_at", "hours"):
         kind = calendar.day(timezone.localtime(start_at).date()).kind
         rows[person_id].overtime_hours[kind] += overtime_hours(start_at, end_at, hours)
+    policies: dict[int | None, AttendancePolicy] = {}  # per company: made once
     for row in rows.values():
-        policy = book.policy_for(policy_company_id(row.person), on=last)
-        close_month_summary(row.summary, AttendancePolicy.from_policy(policy))
+        company_id = policy_company_id(row.person)
+        if company_id not in policies:
+            policies[company_id] = AttendancePolicy.from_policy(
+                book.policy_for(company_id, on=last)
+            )
+        close_month_summary(row.summary, policies[company_id])
     _add_arrivals_and_personal_leave(rows, first, book)
     return list(rows.values())
 
