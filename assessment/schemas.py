@@ -5,16 +5,9 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
 from core.pagination import Id
-
-
-class Strict(Schema):
-    """Input schemas refuse unknown fields, so a typo is an error rather than silently ignored."""
-
-    model_config = ConfigDict(extra="forbid")
-
+from core.schemas import Strict
 
 Month = Field(None, pattern=r"^\d{4}-\d{2}$", description="Assessment month, YYYY-MM")
 

@@ -3,17 +3,11 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
 from core.pagination import Id
+from core.schemas import Strict
 
 MONTH_PATTERN = r"^(20\d{2}|2100)-(0[1-9]|1[0-2])$"
-
-
-class Strict(Schema):
-    """Input schemas refuse unknown fields, so a typo is an error rather than silently ignored."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class DayFilters(Strict):

@@ -15,12 +15,12 @@ from callbacks import services
 from callbacks.models import BehaviourItem, Callback, Complaint
 from callbacks.queries import access_callback, access_complaint, callbacks_for, complaints_for
 from callbacks.schemas import (
+    BehaviourItemOut,
     CallbackFilters,
     CallbackOut,
     ComplaintIn,
     ComplaintOut,
     DecideIn,
-    ItemOut,
     RecordIn,
 )
 from core.errors import DomainError, ValidationErrors
@@ -49,7 +49,7 @@ def _complaint_json(complaint: Complaint) -> dict:
     return ComplaintOut.model_validate(complaint).model_dump(mode="json")
 
 
-@router.get("/callbacks/items", response=list[ItemOut])
+@router.get("/callbacks/items", response=list[BehaviourItemOut])
 def behaviour_items(request):
     """The behaviour checklist (RULES §6): the codes a callback's `violations` may name."""
     return [

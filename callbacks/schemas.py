@@ -3,14 +3,10 @@
 from datetime import date, datetime
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
+from core.schemas import Strict
 from people.queries import customer_phone_for
 from workorders.schemas import IdempotencyKey
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class CallbackOut(Schema):
@@ -72,7 +68,7 @@ class RecordIn(Strict):
     idempotency_key: IdempotencyKey = None
 
 
-class ItemOut(Schema):
+class BehaviourItemOut(Schema):
     code: str
     label: str
     active: bool

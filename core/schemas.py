@@ -5,6 +5,12 @@ from ninja import Schema
 from pydantic import ConfigDict, Field
 
 
+class Strict(Schema):
+    """Input schemas refuse unknown fields, so a typo is an error rather than silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 class PolicyParamOut(Schema):
     key: str
     rule_id: str

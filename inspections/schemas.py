@@ -5,9 +5,9 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
 from core.pagination import Id
+from core.schemas import Strict
 
 IdempotencyKey = Annotated[
     str | None,
@@ -18,10 +18,6 @@ IdempotencyKey = Annotated[
         "answer comes back.",
     ),
 ]
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class AssetOut(Schema):
@@ -35,7 +31,7 @@ class AssetOut(Schema):
     client_id: int | None
 
 
-class ItemOut(Schema):
+class ChecklistItemOut(Schema):
     id: int
     position: int
     label: str
@@ -90,7 +86,7 @@ class TicketOut(Schema):
 
 
 class TicketDetailOut(TicketOut):
-    items: list[ItemOut]
+    items: list[ChecklistItemOut]
     answers: list[AnswerOut]
     sampled_user_ids: list[int]
 

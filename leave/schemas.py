@@ -4,15 +4,10 @@ from typing import Annotated, Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict
+from pydantic import AfterValidator
 
 from core.pagination import Id
-
-
-class Strict(Schema):
-    """Input schemas refuse unknown fields, so a typo is an error rather than silently ignored."""
-
-    model_config = ConfigDict(extra="forbid")
+from core.schemas import Strict
 
 
 def _sane_datetime(value: datetime) -> datetime:

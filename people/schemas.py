@@ -1,15 +1,9 @@
 from datetime import date
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
 from core.pagination import Id
-
-
-class Strict(Schema):
-    """Input schemas refuse unknown fields, so a typo is an error rather than silently ignored."""
-
-    model_config = ConfigDict(extra="forbid")
+from core.schemas import Strict
 
 
 class CompanyOut(Schema):

@@ -25,12 +25,12 @@ from registers.queries import (
 from registers.schemas import (
     CountIn,
     EntryIn,
-    EntryOut,
     FollowUpIn,
     LoanFilters,
     LoanIn,
     LoanOut,
     LossOut,
+    RoomEntryOut,
     StockTakeFilters,
     StockTakeOut,
 )
@@ -104,7 +104,7 @@ def follow_up(request, loss_id: Id, payload: FollowUpIn):
     return add_follow_up(loss, by=request.auth, note=payload.note, close=payload.close)
 
 
-@router.get("/machine-room-entries", response=list[EntryOut])
+@router.get("/machine-room-entries", response=list[RoomEntryOut])
 @paginate(Pagination)
 def list_entries(request, inside: bool = False):
     """SEC-04: the machine-room register; `inside=true` who has not signed out."""
@@ -112,7 +112,7 @@ def list_entries(request, inside: bool = False):
     return qs.filter(time_out__isnull=True) if inside else qs
 
 
-@router.post("/machine-room-entries", response={201: EntryOut})
+@router.post("/machine-room-entries", response={201: RoomEntryOut})
 def create_entry(request, payload: EntryIn):
     _writer(request)
     unit = sites_for(request.auth).filter(pk=payload.unit_id).first()
@@ -138,7 +138,7 @@ def create_entry(request, payload: EntryIn):
     return Status(201, access_entry(request.auth, entry.pk))
 
 
-@router.post("/machine-room-entries/{int:entry_id}/sign-out", response=EntryOut)
+@router.post("/machine-room-entries/{int:entry_id}/sign-out", response=RoomEntryOut)
 def entry_out(request, entry_id: Id):
     entry = access_entry(request.auth, entry_id)
     _writer(request)

@@ -13,7 +13,12 @@ from registers.queries import (
     can_record_agreements,
     security_requests_for,
 )
-from registers.schemas import DecisionIn, PersonRefOut, SecurityRequestIn, SecurityRequestOut
+from registers.schemas import (
+    PersonRefOut,
+    SecurityDecisionIn,
+    SecurityRequestIn,
+    SecurityRequestOut,
+)
 from registers.services_confidentiality import (
     decide_security_request,
     file_security_request,
@@ -52,7 +57,7 @@ def create_security_request(request, payload: SecurityRequestIn):
 
 
 @router.post("/security-requests/{int:request_id}/decide", response=SecurityRequestOut)
-def decide(request, request_id: Id, payload: DecisionIn):
+def decide(request, request_id: Id, payload: SecurityDecisionIn):
     req = access_security_request(request.auth, request_id)
     return decide_security_request(
         req, by=request.auth, approve=payload.approve, comment=payload.comment

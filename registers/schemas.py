@@ -3,18 +3,14 @@
 from datetime import date, datetime
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
 from core import clock
 from core.pagination import Id
+from core.schemas import Strict
 from workorders.schemas import ApiTime
 
 
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class LineOut(Schema):
+class StockLineOut(Schema):
     id: int
     item_id: int
     item: str
@@ -53,7 +49,7 @@ class StockTakeOut(Schema):
     counted_by_id: int | None
     counted_at: datetime | None
     overdue: bool = False
-    lines: list[LineOut] = []
+    lines: list[StockLineOut] = []
     losses: list[LossOut] = []
 
     @staticmethod
@@ -93,7 +89,7 @@ class EntryIn(Strict):
     escort_id: Id | None = None
 
 
-class EntryOut(Schema):
+class RoomEntryOut(Schema):
     id: int
     unit_id: int
     room: str
@@ -151,7 +147,7 @@ class SecurityRequestIn(Strict):
     reason: str = Field(..., max_length=1000)
 
 
-class DecisionIn(Strict):
+class SecurityDecisionIn(Strict):
     approve: bool
     comment: str = Field("", max_length=1000)
 

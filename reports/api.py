@@ -8,7 +8,7 @@ from core.idempotency import once
 from core.pagination import Id, Pagination
 from people.queries import person_of
 from reports.queries import access_report, reports_for
-from reports.schemas import DraftIn, ReportFilters, ReportOut, SubmitIn
+from reports.schemas import DraftIn, ReportFilters, ReportOut, ReportSubmitIn
 from reports.services import save_draft, submit_report
 
 router = Router(tags=["reports"])
@@ -43,7 +43,7 @@ def keep_draft(request, report_id: Id, payload: DraftIn):
 
 
 @router.post("/reports/{int:report_id}/submit", response=ReportOut)
-def submit(request, report_id: Id, payload: SubmitIn):
+def submit(request, report_id: Id, payload: ReportSubmitIn):
     """Submit one's own draft: it goes to the client's contact with the customer specialist in
     copy; after the deadline it is marked late."""
 

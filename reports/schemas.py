@@ -35,7 +35,7 @@ class ReportFilters(Schema):
     late: bool | None = None
 
 
-class SubmitIn(Schema):
+class ReportSubmitIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(..., max_length=20_000)

@@ -2,19 +2,15 @@ from datetime import datetime
 from decimal import Decimal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
 from core.pagination import Id
+from core.schemas import Strict
 
 MONTH_PATTERN = r"^(20\d{2}|2100)-(0[1-9]|1[0-2])$"
 QUARTER_PATTERN = r"^(20\d{2}|2100)-Q[1-4]$"
 
 
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class LineOut(Schema):
+class StatementLineOut(Schema):
     rule_id: str
     count: int
     points: Decimal
@@ -67,8 +63,8 @@ class StatementOut(Schema):
     attendance_fines: Decimal
     total: Decimal
     fines_by_family: dict[str, Decimal]
-    lines: list[LineOut]
-    attendance_lines: list[LineOut]
+    lines: list[StatementLineOut]
+    attendance_lines: list[StatementLineOut]
     entries: list[EntryLineOut]
     decisions: list[DecisionLineOut]
     settlement: SettlementOut | None

@@ -6,16 +6,11 @@ from typing import Annotated, Any, Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict
+from pydantic import AfterValidator
 
 from core.pagination import Id
+from core.schemas import Strict
 from people.queries import customer_phone_for
-
-
-class Strict(Schema):
-    """Input schemas refuse unknown fields, so a typo is an error rather than silently ignored."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 def _sane_datetime(value: datetime) -> datetime:

@@ -39,3 +39,23 @@ def test_api_conforms_to_its_schema(case, token):
     case.validate_response(
         response, checks=[not_a_server_error, content_type_conformance, response_schema_conformance]
     )
+
+
+def test_schema_names_are_unique_so_openapi_components_do_not_overwrite_each_other():
+    """Ninja names an OpenAPI component after its class: two apps' `ItemOut` would silently share
+    one schema, and one app's responses would then violate it."""
+    from collections import defaultdict
+
+    from ninja import Schema
+
+    from crewdesk.api import api
+
+    api.get_openapi_schema()  # imports every router and its schemas
+    seen: dict[str, set[str]] = defaultdict(set)
+    stack = list(Schema.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if cls.__module__.split(".")[0] not in {"ninja", "pydantic"}:
+            seen[cls.__name__].add(cls.__module__)
+    assert {name: mods for name, mods in seen.items() if len(mods) > 1} == {}
