@@ -5,6 +5,8 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from assessment import services
 from assessment.models import Decision, Entry, Objection
@@ -62,7 +64,8 @@ def test_entries_are_scoped_and_filtered(api, org):
 
     own = api(org.engineer_a, "get", "/api/assessment/entries").json()
     assert [e["id"] for e in own["items"]] == [mine.pk]
-    assert own["items"][0]["why"] == ["Finding: no badge"]
+    with translation.override("zh-hans"):  # the caller's language (zh-hans by default)
+        assert own["items"][0]["why"] == [_("Finding: {text}").format(text="no badge")]
     assert api(org.engineer_a, "get", f"/api/assessment/entries/{theirs.pk}").status_code == 404
     by_station = api(
         org.ops, "get", "/api/assessment/entries", station=org.station_b.pk, month="2026-11"

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from assessment.models import Entry
 from callbacks import services
@@ -112,7 +113,7 @@ def test_complaint_form_errors_name_the_field(crew, now, as_):
     response = as_(crew.cs).post(
         reverse("callbacks:complaints"), {"order_number": "NOPE", "text": "x"}
     )
-    assert response.status_code == 400 and b"No such work order" in response.content
+    assert response.status_code == 400 and _("No such work order.") in response.text
     assert not Complaint.objects.exists()
 
 

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from conftest import PASSWORD
 from core.services import create_api_token
@@ -52,7 +53,7 @@ def test_engineer_counts_on_the_page_and_a_shortfall_shows_INS_07(client, reg, s
     done = client.post(url, {f"count_{lines['ONU 光猫']}": "8", f"count_{lines['熔接机']}": "1"})
     assert done.status_code == 302
     page = client.get(url)
-    assert "2 missing" in page.text
+    assert _("%(n)s missing") % {"n": 2} in page.text
 
 
 def test_overdue_stocktake_is_red_for_the_station_manager_INS_07(
