@@ -1,5 +1,6 @@
 # crewdesk developer commands. `make run` starts the app, `make test` is what CI runs.
-.PHONY: run test lint messages uv sync bench-attendance bench-board bench-workorders
+.PHONY: run test lint messages uv sync bench-attendance bench-board bench-workorders \
+	bench-assessment bench-dashboard
 
 export UV_PYTHON_DOWNLOADS := never
 
@@ -45,6 +46,21 @@ bench-board: sync
 # Work-order clocks and steps (issue: bench/workorders): (a) deadline → recorded breach with
 # 100,000 open orders and a real run_huey worker, and the sweep query with 1,000 vs 100,000 open;
 # (b) step transitions through the API under gunicorn -w 2 on a throwaway PostgreSQL + Redis,
-# 8 clients. BENCH_ARGS="--part a --orders 5000 --due 200 --window 20" for a quick run.
+# 8 clients. BENCH_ARGS="--part a --orders 5000 --due 200 --window 20" for a quick run;
+# BENCH_ARGS="--part p --profile 40" prints CPU and SQL per step request (comparable on a busy machine).
 bench-workorders: sync
 	$(UV) run --locked python bench/workorders.py $(BENCH_ARGS)
+
+# The assessment month (issue 5): (a) close one month for 5,000 engineers with 150,000 orders,
+# ≈ 220,000 punches and 50,000 callbacks, (b) replay it under a changed policy; time and peak
+# memory of each. SQLite by default; DATABASE_URL=postgres://... runs it on PostgreSQL (needs
+# CREATEDB). BENCH_ARGS="--staff 500 --orders 15000 --callbacks 5000" makes a quick run.
+bench-assessment: sync
+	$(UV) run --locked python bench/assessment.py $(BENCH_ARGS)
+
+# The company dashboard over 12 months for 5,000 engineers (issue 6): median and p95 server time
+# and SQL queries per chart request (target ≤ 300 ms), on a fresh SQLite database;
+# DATABASE_URL=postgres://... runs it on PostgreSQL (needs CREATEDB). BENCH_ARGS="--engineers 500
+# --requests 10" for a quick run; --live counts every order instead of reading the monthly figures.
+bench-dashboard: sync
+	$(UV) run --locked python bench/dashboard.py $(BENCH_ARGS)
