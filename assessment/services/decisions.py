@@ -15,7 +15,7 @@ from assessment.rules import previous_months, threshold_decisions
 from assessment.services.common import (
     ATTENDANCE_RULES,
     DECIDERS,
-    assessment_policy,
+    month_policies,
     require_role,
     user_of,
 )
@@ -40,12 +40,12 @@ def evaluate_thresholds(month: date, *, person_ids: Iterable[int] | None = None)
     policy_book = PolicyBook()
     scope = set(_people_of_month(month, person_ids)) - locked_person_ids(month)  # KPI-11
     window_start = previous_months(month, 12)[0]  # wide enough for any window policy
-    by_person: dict[int, list[Entry]] = {pk: [] for pk in scope}
-    for entry in (
+    by_person: dict[int, list[Any]] = {pk: [] for pk in scope}
+    for entry in (  # what the thresholds read of an entry (pk, month, rule, points) as rows
         Entry.objects.filter(month__gte=window_start, month__lte=month, person_id__in=scope)
         .exclude(state=Entry.State.WITHDRAWN)
         .order_by("person_id", "month", "pk")
-        .only("pk", "person_id", "month", "rule_id", "points")  # not the evidence
+        .values_list("pk", "person_id", "month", "rule_id", "points", named=True)
     ):
         by_person[entry.person_id].append(entry)
     existing = {
@@ -53,11 +53,12 @@ def evaluate_thresholds(month: date, *, person_ids: Iterable[int] | None = None)
         for d in Decision.objects.select_for_update().filter(month=month, person_id__in=scope)
     }
     people = Person.objects.select_related("unit").in_bulk(list(scope))  # unit: notifications
+    policy_of = month_policies(policy_book, month)  # assessment_policy, once per company
     deciders = None  # loaded once, for the first decision proposed
     proposed = 0
     for person_id, rows in by_person.items():
         person = people[person_id]
-        policy = assessment_policy(policy_book, person, month)
+        policy = policy_of(person.client_id or person.employer_id)
         points_by_month: dict[date, Decimal] = {}
         for entry in rows:
             points_by_month[entry.month] = points_by_month.get(entry.month, Decimal("0")) + (
@@ -100,9 +101,9 @@ def evaluate_thresholds(month: date, *, person_ids: Iterable[int] | None = None)
                 decision.confirmed_at = None
                 decision.save(update_fields=["state", "basis", "note", "confirmed_at"])
             else:
-                decision.entries.add(*basis)
+                decision.entries.add(*[e.pk for e in basis])
                 continue
-            decision.entries.add(*basis)
+            decision.entries.add(*[e.pk for e in basis])
             audit.record(
                 decision,
                 "assessment.decision.proposed",
