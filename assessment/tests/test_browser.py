@@ -4,9 +4,7 @@ month, objects to one entry (KPI-11); the assessment group (operations manager) 
 a reason; the engineer's month and his statement then show 50.00 CNY. Screenshots go to
 $CREWDESK_SCREENSHOTS or a temporary folder."""
 
-import os
 from datetime import date
-from pathlib import Path
 
 import pytest
 from django.urls import NoReverseMatch, reverse
@@ -14,22 +12,10 @@ from django.urls import NoReverseMatch, reverse
 from assessment.models import Entry, Objection
 from callbacks import services as callbacks
 from callbacks.tests.conftest import T0, closed_order
-from core.tests.test_browser import DESKTOP, PHONE, browser, log_in, open_page  # noqa: F401
+from core.tests.test_browser import DESKTOP, PHONE, browser, log_in, open_page, shots, watch  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NOV = date(2026, 11, 1)
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("CREWDESK_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def watch(page, errors: list[str]) -> None:
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
 
 
 def statement_url(person) -> str | None:
@@ -43,7 +29,7 @@ def test_BEH_01_KPI_11_two_violations_one_objection_withdrawn_leaves_50_cny(
     org,
     open_page,  # noqa: F811
     time_machine,
-    shots,
+    shots,  # noqa: F811
 ):
     time_machine.move_to(T0, tick=True)
     callback = callbacks.open_callback(closed_order(org))

@@ -3,9 +3,7 @@ the operations manager changes the fine per point and the points of a late conta
 BEH-01 out, the worker replays October, and the result names who would cross a threshold. The
 ledger is unchanged. Every page keeps the CSP (no inline style or script)."""
 
-import os
 from datetime import date, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,20 +13,13 @@ from assessment.models import Entry
 from core import tasks
 from core.jobs import execute_job
 from core.models import Job
-from core.tests.test_browser import DESKTOP, browser, log_in, open_page  # noqa: F401
+from core.tests.test_browser import DESKTOP, browser, log_in, open_page, shots  # noqa: F401
 from workorders.models import Breach
 from workorders.tests.factories import repair_order
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SH = ZoneInfo("Asia/Shanghai")
 OCT = date(2026, 10, 1)
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("CREWDESK_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture
@@ -49,7 +40,7 @@ def test_the_ops_manager_replays_october_KPI_07_KPI_08_BEH_01(
     open_page,  # noqa: F811
     time_machine,
     queued,
-    shots,
+    shots,  # noqa: F811
 ):
     time_machine.move_to(datetime(2026, 11, 5, 10, 0, tzinfo=SH), tick=True)
     for rule in ("WO-01", "WO-02"):

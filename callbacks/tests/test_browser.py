@@ -3,10 +3,8 @@
 a monthly callback (CB-02) on a 390x844 phone without horizontal scrolling; the pages keep the
 CSP (no console errors). Screenshots go to $CREWDESK_SCREENSHOTS or a temporary folder."""
 
-import os
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -15,29 +13,17 @@ from callbacks import services
 from callbacks.models import Callback
 from callbacks.tests.conftest import T0, closed_order
 from conftest import make_person
-from core.tests.test_browser import DESKTOP, PHONE, browser, log_in, open_page  # noqa: F401
+from core.tests.test_browser import DESKTOP, PHONE, browser, log_in, open_page, shots, watch  # noqa: F401
 from people.roles import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("CREWDESK_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def watch(page, errors: list[str]) -> None:
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
 
 
 def test_beh01_cb01_cb02_callback_forms_on_desktop_and_phone(
     org,
     open_page,  # noqa: F811
     time_machine,
-    shots,
+    shots,  # noqa: F811
 ):
     time_machine.move_to(T0, tick=True)
     make_person("specialist", Role.CLIENT_SPECIALIST, employer=org.client, client=org.client)

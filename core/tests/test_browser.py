@@ -165,3 +165,17 @@ def test_out_of_range_value_shows_a_field_error_and_stores_nothing(org, open_pag
     assert not AuditEntry.objects.filter(action="policy.version.created").exists()
     page.goto("/policy/")
     assert value_input(page).input_value() == "10"
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    """Where a browser test saves its screenshots: $CREWDESK_SCREENSHOTS or a temporary folder."""
+    folder = Path(os.environ.get("CREWDESK_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def watch(page, errors: list[str]) -> None:
+    """Collect the page's console errors and uncaught exceptions (e.g. CSP violations)."""
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -5,12 +5,9 @@ a bar opens the rows behind it. Then an engineer completes an inspection ticket 
 inspections service and, on reload, the dashboard's inspection completion (INS-04, KPI-10)
 changes. Screenshots go to $CREWDESK_SCREENSHOTS or a temporary folder."""
 
-import os
-from pathlib import Path
-
 import pytest
 
-from core.tests.test_browser import DESKTOP, browser, log_in, open_page  # noqa: F401
+from core.tests.test_browser import DESKTOP, browser, log_in, open_page, shots  # noqa: F401
 from dashboards.charts import CHARTS
 from dashboards.tests import data
 
@@ -23,13 +20,6 @@ FIGURE = """name => {
   const at = option.xAxis[0].data.indexOf("2026-11");
   return Object.fromEntries(option.series.map(s => [s.id, s.data[at]]));
 }"""
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("CREWDESK_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def watch(page, errors: list[str]) -> None:
@@ -54,7 +44,7 @@ def test_ins_04_the_company_dashboard_draws_every_chart_and_shows_an_inspection_
     org,
     open_page,  # noqa: F811
     time_machine,
-    shots,
+    shots,  # noqa: F811
 ):
     from inspections.services.tickets import submit_answers
 

@@ -3,14 +3,12 @@ the cable as water-damaged (INS-04), takes the site photo, submits, and opens a 
 one tap; the dispatcher then sees the order on the /orders/ board. Every page keeps the CSP (no
 inline style or script). Screenshots go to $CREWDESK_SCREENSHOTS or a temporary folder."""
 
-import os
 from datetime import date, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.tests.test_browser import DESKTOP, PHONE, browser, log_in, open_page  # noqa: F401
+from core.tests.test_browser import DESKTOP, PHONE, browser, log_in, open_page, shots, watch  # noqa: F401
 from inspections import services
 from inspections.models import Answer, Ticket
 from inspections.tests.conftest import JPEG
@@ -20,23 +18,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 T0 = datetime(2026, 11, 3, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Tuesday
 
 
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("CREWDESK_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def watch(page, errors: list[str]) -> None:
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-
-
 def test_an_epon_inspection_on_a_phone_opens_a_repair_order_for_the_dispatcher(
     ins,
     open_page,  # noqa: F811
     time_machine,
-    shots,
+    shots,  # noqa: F811
 ):
     time_machine.move_to(T0, tick=True)
     services.generate_tickets(date(2026, 11, 1), date(2026, 11, 30))

@@ -4,27 +4,17 @@ station's month and the job page follows the worker until it is done; the engine
 then shows as closed, and its printable page has no navigation. Every page keeps the CSP (no
 inline style or script). Screenshots go to $CREWDESK_SCREENSHOTS or a temporary folder."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from assessment import services as assessment
 from core import tasks
 from core.jobs import execute_job
 from core.models import Job
-from core.tests.test_browser import DESKTOP, PHONE, browser, log_in, open_page  # noqa: F401
+from core.tests.test_browser import DESKTOP, PHONE, browser, log_in, open_page, shots  # noqa: F401
 from statements.locks import is_locked
 from statements.tests.conftest import IN_DEC, NOV, finding
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("CREWDESK_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture
@@ -45,7 +35,7 @@ def test_kpi_11_engineer_sees_his_month_and_the_ops_manager_closes_it(
     open_page,  # noqa: F811
     time_machine,
     queued,
-    shots,
+    shots,  # noqa: F811
 ):
     time_machine.move_to(IN_DEC, tick=True)
     finding(org, "BEH-01")

@@ -5,36 +5,22 @@ then shows the order resolved, with no breach, and every page keeps the CSP (no 
 script). Screenshots go to $CREWDESK_SCREENSHOTS or a temporary folder.
 """
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
-from core.tests.test_browser import DESKTOP, PHONE, browser, log_in, open_page  # noqa: F401
+from core.tests.test_browser import DESKTOP, PHONE, browser, log_in, open_page, shots, watch  # noqa: F401
 from workorders.models import Breach, Order
 from workorders.tests.conftest import T0
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("CREWDESK_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def watch(page, errors: list[str]) -> None:
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-
-
 def test_a_repair_order_from_intake_to_resolved_on_a_phone(
     org,
     open_page,  # noqa: F811
     time_machine,
-    shots,
+    shots,  # noqa: F811
 ):
     time_machine.move_to(T0, tick=True)
     errors: list[str] = []
@@ -142,7 +128,7 @@ def test_wo_12_wo_15_the_engineer_hands_in_his_day_and_tells_the_customer_on_a_p
     org,
     open_page,  # noqa: F811
     time_machine,
-    shots,
+    shots,  # noqa: F811
 ):
     """WO-12: the hand-in button on the phone-sized daily record, pressed once, shows the record
     handed in; the group leader sees it on the team's page. WO-15: the order page offers the
