@@ -19,3 +19,18 @@ DEFAULT_ITEMS: tuple[tuple[str, str], ...] = (
         gettext_noop("None of the forbidden phrases, no blaming colleagues or the customer"),
     ),
 )
+
+
+def ensure_default_items() -> int:
+    """Put back any shipped item that is missing (the data migration adds them on a new
+    database; a table flushed by hand or by a transactional test loses them). Returns how many
+    were added; existing items, edited labels and deactivations are left alone."""
+    from callbacks.models import BehaviourItem
+
+    added = 0
+    for position, (code, label) in enumerate(DEFAULT_ITEMS, start=1):
+        _item, created = BehaviourItem.objects.get_or_create(
+            code=code, defaults={"label": label, "position": position}
+        )
+        added += created
+    return added

@@ -10,6 +10,7 @@ import pytest
 
 from assessment.models import Entry
 from callbacks import services
+from callbacks.checklist import ensure_default_items
 from callbacks.models import Callback
 from callbacks.tests.conftest import T0, closed_order
 from conftest import make_person
@@ -26,6 +27,7 @@ def test_beh01_cb01_cb02_callback_forms_on_desktop_and_phone(
     shots,  # noqa: F811
 ):
     time_machine.move_to(T0, tick=True)
+    ensure_default_items()  # a previous transactional test flushed the migration's rows
     make_person("specialist", Role.CLIENT_SPECIALIST, employer=org.client, client=org.client)
     callback = services.open_callback(closed_order(org))
     errors: list[str] = []

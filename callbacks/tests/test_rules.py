@@ -73,3 +73,17 @@ def test_cb02_quarters(day, start, end):
 def test_average_score():
     assert rules.average_score([]) is None
     assert rules.average_score([5, 4, 4]) == Decimal("4.3")
+
+
+@pytest.mark.django_db
+def test_BEH_01_shipped_checklist_items_are_put_back_once_and_edits_kept():
+    from callbacks.checklist import DEFAULT_ITEMS, ensure_default_items
+    from callbacks.models import BehaviourItem
+
+    assert ensure_default_items() == 0  # the data migration shipped them
+    BehaviourItem.objects.filter(code="knocking").delete()
+    BehaviourItem.objects.filter(code="greeting").update(label="Greeting", active=False)
+    assert ensure_default_items() == 1
+    assert BehaviourItem.objects.count() == len(DEFAULT_ITEMS)
+    greeting = BehaviourItem.objects.get(code="greeting")
+    assert (greeting.label, greeting.active) == ("Greeting", False)
