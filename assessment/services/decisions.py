@@ -182,7 +182,11 @@ def reject_decision(decision: Decision, *, by: Any, note: str) -> Decision:
 
 
 def _claim_proposed(decision: Decision) -> Decision:
-    decision = Decision.objects.select_for_update().select_related("person").get(pk=decision.pk)
+    decision = (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("person")
+        .get(pk=decision.pk)
+    )
     if decision.state != Decision.State.PROPOSED:
         raise DomainError(_("Only a proposed decision can be decided."), field="state")
     return decision

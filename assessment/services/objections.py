@@ -113,7 +113,11 @@ def decide_objection(objection: Objection, *, by: Any, upheld: bool, reason: str
     decider = require_assessor(
         by, objection.entry.person, _("Only the assessment group decides objections.")
     )
-    objection = Objection.objects.select_for_update().select_related("entry").get(pk=objection.pk)
+    objection = (
+        Objection.objects.select_for_update(of=("self",))
+        .select_related("entry")
+        .get(pk=objection.pk)
+    )
     if objection.decision:
         raise DomainError(_("This objection has been decided."), field="decision")
     require_open_month(objection.entry.person_id, objection.entry.month)  # KPI-11: closed

@@ -193,7 +193,11 @@ def record_callback(
     assessment entries is brought in line at once: one BEH-01 entry per violation, withdrawn
     again if a correction removes it, and the BEH-02 threshold evaluated."""
     _require_caller(callback, by)
-    callback = Callback.objects.select_for_update().select_related("engineer").get(pk=callback.pk)
+    callback = (
+        Callback.objects.select_for_update(of=("self",))
+        .select_related("engineer")
+        .get(pk=callback.pk)
+    )
     codes = sorted({str(code).strip() for code in (violations or []) if str(code).strip()})
     items = {item.code: item for item in BehaviourItem.objects.all()}
     unknown = unknown_codes(codes, items)

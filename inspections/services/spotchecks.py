@@ -33,7 +33,9 @@ def sample_for_spot_check(ticket: Ticket) -> SpotCheck | None:
 def record_spot_check(check: SpotCheck, *, by: Person, matched: bool, note: str = "") -> SpotCheck:
     """Record the callback. A mismatch is a finding: audited and sent to the area supervisor."""
     check = (
-        SpotCheck.objects.select_for_update().select_related("ticket__asset__unit").get(pk=check.pk)
+        SpotCheck.objects.select_for_update(of=("self",))
+        .select_related("ticket__asset__unit")
+        .get(pk=check.pk)
     )
     if check.result != SpotCheck.Result.PENDING:
         raise DomainError(_("This spot check was already recorded."), field="result")

@@ -54,7 +54,9 @@ def submit_answers(
     """Record the whole checklist at once (INS-09) and mark the ticket done. `answers` maps an
     item id to {"value", "anomaly", "note"}; `photos` maps an item id to an uploaded image.
     Every wrong answer is reported under "item_<id>"; nothing is stored unless all are right."""
-    ticket = Ticket.objects.select_for_update().select_related("template").get(pk=ticket.pk)
+    ticket = (
+        Ticket.objects.select_for_update(of=("self",)).select_related("template").get(pk=ticket.pk)
+    )
     _check_open(ticket)
     if by.pk != ticket.engineer_id:
         raise DomainError(_("Only the ticket's engineer records the inspection."), field="engineer")
@@ -131,7 +133,7 @@ def open_repair_order(answer: Answer, *, by: Person):
     from workorders.services import create_order
 
     answer = (
-        Answer.objects.select_for_update()
+        Answer.objects.select_for_update(of=("self",))
         .select_related("ticket__asset__unit", "ticket__asset__customer", "item", "order")
         .get(pk=answer.pk)
     )
@@ -182,7 +184,11 @@ def open_repair_order(answer: Answer, *, by: Person):
 @transaction.atomic
 def request_skip(ticket: Ticket, *, by: Person, reason: str) -> SkipRequest:
     """INS-01: an engineer who cannot do an inspection asks the area supervisor to skip it."""
-    ticket = Ticket.objects.select_for_update().select_related("asset__unit").get(pk=ticket.pk)
+    ticket = (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("asset__unit")
+        .get(pk=ticket.pk)
+    )
     _check_open(ticket)
     if by.pk != ticket.engineer_id:
         raise DomainError(_("Only the ticket's engineer asks to skip it."), field="engineer")
@@ -227,7 +233,11 @@ def may_decide_skip(person: Person | None, skip: SkipRequest) -> bool:
 
 @transaction.atomic
 def decide_skip(skip: SkipRequest, *, by: Person, approve: bool, comment: str = "") -> SkipRequest:
-    skip = SkipRequest.objects.select_for_update().select_related("ticket__asset").get(pk=skip.pk)
+    skip = (
+        SkipRequest.objects.select_for_update(of=("self",))
+        .select_related("ticket__asset")
+        .get(pk=skip.pk)
+    )
     if skip.status != SkipRequest.Status.PENDING:
         raise DomainError(_("The request was already decided."), field="status")
     if not may_decide_skip(by, skip):
