@@ -1,7 +1,8 @@
 """Issue 6 in a real browser: on a 390x844 phone the engineer opens his EPON inspection, marks
 the cable as water-damaged (INS-04), takes the site photo, submits, and opens a repair order with
-one tap; the dispatcher then sees the order on the /orders/ board. Every page keeps the CSP (no
-inline style or script). Screenshots go to $CREWDESK_SCREENSHOTS or a temporary folder."""
+one tap; the dispatcher then sees the order on the /orders/ board, and the dashboard's inspection
+completion for November counts one more ticket done. Every page keeps the CSP (no inline style or
+script). Screenshots go to $CREWDESK_SCREENSHOTS or a temporary folder."""
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.tests.test_browser import DESKTOP, PHONE, browser, log_in, open_page, shots, watch  # noqa: F401
+from dashboards.tests.test_browser import FIGURE, wait_for_charts
 from inspections import services
 from inspections.models import Answer, Ticket
 from inspections.tests.conftest import JPEG
@@ -28,6 +30,15 @@ def test_an_epon_inspection_on_a_phone_opens_a_repair_order_for_the_dispatcher(
     services.generate_tickets(date(2026, 11, 1), date(2026, 11, 30))
     ticket = Ticket.objects.get(asset=ins.epon)
     errors: list[str] = []
+
+    # The dispatch centre's dashboard before: November's inspection completion (INS-04, KPI-10).
+    desk = open_page(DESKTOP)
+    watch(desk, errors)
+    log_in(desk, "dispatch")
+    desk.goto("/dashboards/")
+    wait_for_charts(desk)
+    before = desk.evaluate(FIGURE, "inspections")
+    assert before["due"] >= 1 and before["done"] == 0, before
 
     phone = open_page(PHONE, is_mobile=True, has_touch=True)
     watch(phone, errors)
@@ -73,12 +84,18 @@ def test_an_epon_inspection_on_a_phone_opens_a_repair_order_for_the_dispatcher(
     phone.screenshot(path=shots / "inspection-order-opened-phone.png", full_page=True)
 
     # The dispatcher sees it on the board, waiting to be dispatched.
-    desk = open_page(DESKTOP)
-    watch(desk, errors)
-    log_in(desk, "dispatch")
     desk.goto("/orders/")
     row = desk.locator(f"tr[data-order='{order.number}']")
     row.wait_for()
     assert row.get_attribute("data-state") == "new"
     desk.screenshot(path=shots / "board-inspection-order.png", full_page=True)
+
+    # And the dashboard's inspection completion has the ticket done.
+    desk.goto("/dashboards/")
+    wait_for_charts(desk)
+    after = desk.evaluate(FIGURE, "inspections")
+    assert (after["due"], after["done"]) == (before["due"], before["done"] + 1), (before, after)
+    desk.locator("[data-chart=inspections]").screenshot(
+        path=shots / "dashboard-after-inspection.png"
+    )
     assert not [e for e in errors if "Content Security Policy" in e or "Error" in e], errors
