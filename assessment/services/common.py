@@ -20,8 +20,9 @@ from people.roles import Role
 ASSESSORS = {Role.OPS_MANAGER, Role.HR_ADMIN, Role.STATION_MANAGER, Role.STATION_HEAD}
 # KPI-08/09, BEH-02, KPI-12: decisions are confirmed by HR or the operations manager.
 DECIDERS = {Role.OPS_MANAGER, Role.HR_ADMIN}
-# Rules a finding of the assessment group may cite by hand. KPI-06 and BEH-01 stand here until
-# complaints (CB-04) and callbacks (CB-01) are recorded as facts of their own.
+# Rules the ledger service accepts as findings by hand. KPI-06 and BEH-01 normally come from
+# verified complaints (CB-04) and callbacks (CB-01); pages and the API offer only HAND_RULES
+# (check_finding below), the service keeps the two for findings made outside those records.
 MANUAL_RULES = ("KPI-05", "BEH-03", "KPI-06", "BEH-01")
 # KPI-12 counts breaches of client rules; attendance fines are the employer's own matter.
 ATTENDANCE_RULES = ("ATT-04", "ATT-05", "ATT-06")
