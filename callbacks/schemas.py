@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
+from core.pagination import Id
 from core.schemas import Strict
 from people.queries import customer_phone_for
 from workorders.schemas import IdempotencyKey
@@ -56,7 +57,7 @@ class CallbackOut(Schema):
 class CallbackFilters(Schema):
     state: str | None = Field(None, description='"open" (default), "done", "unreachable", "all"')
     kind: str | None = None
-    engineer_id: int | None = None
+    engineer_id: Id | None = None
 
 
 class RecordIn(Strict):
@@ -97,8 +98,8 @@ class ComplaintOut(Schema):
 
 
 class ComplaintIn(Strict):
-    engineer_id: int | None = None
-    order_id: int | None = None
+    engineer_id: Id | None = None
+    order_id: Id | None = None
     text: str = Field(..., max_length=4000)
     idempotency_key: IdempotencyKey = None
 

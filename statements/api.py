@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from core.errors import DomainError
+from core.pagination import Id
 from people.queries import access_unit
 from statements.queries import (
     PersonStatement,
@@ -54,14 +55,14 @@ def _statement_out(s: PersonStatement) -> dict:
 
 
 @router.get("/statements/people/{person_id}/{month}", response=StatementOut)
-def person_statement(request, person_id: int, month: str):
+def person_statement(request, person_id: Id, month: str):
     """KPI-11: a person's statement of a month (the engineer his own; others 404)."""
     person = access_statement_person(request.auth, person_id)
     return _statement_out(statement_of(person, _month(month)))
 
 
 @router.get("/statements/stations/{unit_id}/{month}", response=StationOut)
-def station_summary(request, unit_id: int, month: str):
+def station_summary(request, unit_id: Id, month: str):
     """KPI-11: the station's summary for the admin department, one statement per person."""
     unit = access_summary_unit(request.auth, unit_id)
     first = _month(month)
@@ -76,7 +77,7 @@ def station_summary(request, unit_id: int, month: str):
 
 
 @router.get("/statements/quarters/{unit_id}/{quarter}", response=QuarterOut)
-def quarter_scores(request, unit_id: int, quarter: str):
+def quarter_scores(request, unit_id: Id, quarter: str):
     """KPI-10: the quarterly client score per engineer with its inputs."""
     unit = access_score_unit(request.auth, unit_id)
     year, number = parse_quarter(quarter)
