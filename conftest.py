@@ -88,3 +88,24 @@ def org(db):
         customer_a=CustomerFactory(unit=community_a, client=client, phone="13512341203"),
         customer_b=CustomerFactory(unit=station_b, client=other_client, phone="13600001111"),
     )
+
+
+@pytest.fixture
+def api(client):
+    """api(persona, method, path, json=None, data=None, **params): a request with the persona's
+    API token (one per persona), sending a JSON body, a multipart `data` or query parameters."""
+    from core.services import create_api_token
+
+    secrets: dict[int, str] = {}
+
+    def call(persona, method, path, json=None, data=None, **params):
+        if persona.pk not in secrets:
+            secrets[persona.pk] = create_api_token(persona.user, name="test")[1]
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {secrets[persona.pk]}"}
+        if json is not None:
+            return getattr(client, method)(path, json, content_type="application/json", **headers)
+        if data is not None:
+            return getattr(client, method)(path, data, **headers)
+        return getattr(client, method)(path, params, **headers)
+
+    return call

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from assessment import services
 from assessment.models import Decision, Entry, Objection
-from core.services import create_api_token
 
 SH = ZoneInfo("Asia/Shanghai")
 NOV = date(2026, 11, 1)
@@ -23,18 +22,6 @@ pytestmark = pytest.mark.django_db
 def now(time_machine):
     time_machine.move_to(NOW, tick=False)
     return time_machine
-
-
-@pytest.fixture
-def api(client):
-    def call(persona, method, path, json=None, **params):
-        _token, secret = create_api_token(persona.user, name="test")
-        kwargs = {"HTTP_AUTHORIZATION": f"Bearer {secret}", "HTTP_ACCEPT_LANGUAGE": "en"}
-        if json is not None:
-            return getattr(client, method)(path, json, content_type="application/json", **kwargs)
-        return getattr(client, method)(path, params, **kwargs)
-
-    return call
 
 
 def finding(org, rule_id="KPI-05", person=None):

@@ -9,21 +9,8 @@ from openpyxl import load_workbook
 
 from attendance.models import MonthClose
 from attendance.tests.scenarios import TZ, october
-from core.services import create_api_token
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api(client):
-    def call(persona, method, path, json=None, **params):
-        _token, secret = create_api_token(persona.user, name="test")
-        kwargs = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-        if json is not None:
-            return getattr(client, method)(path, json, content_type="application/json", **kwargs)
-        return getattr(client, method)(path, params, **kwargs)
-
-    return call
 
 
 @pytest.fixture

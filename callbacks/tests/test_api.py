@@ -11,25 +11,15 @@ from assessment.models import Entry
 from callbacks import services
 from callbacks.models import Callback, Complaint
 from callbacks.tests.conftest import closed_order
-from core.services import create_api_token
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def api(client):
+def api(api, client):
+    """The shared `api` (conftest.py), answering in English: the messages below are msgids."""
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    tokens = {}
-
-    def call(persona, method, path, json=None, **params):
-        if persona.pk not in tokens:
-            tokens[persona.pk] = create_api_token(persona.user, name="test")[1]
-        kwargs = {"HTTP_AUTHORIZATION": f"Bearer {tokens[persona.pk]}"}
-        if json is not None:
-            return getattr(client, method)(path, json, content_type="application/json", **kwargs)
-        return getattr(client, method)(path, params, **kwargs)
-
-    return call
+    return api
 
 
 def test_cb01_list_and_get_callbacks_scoped(crew, now, api):

@@ -10,7 +10,6 @@ import pytest
 from django.conf import settings
 
 from core.models import PolicyVersion
-from core.services import create_api_token
 from inspections import services
 from inspections.models import Answer, SpotCheck, Ticket
 from inspections.tests.conftest import JPEG
@@ -22,19 +21,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def api(client):
+def api(api, client):
+    """The shared `api` (conftest.py), answering in English: the messages below are msgids."""
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    tokens = {}
-
-    def call(persona, method, path, json=None, **params):
-        if persona.pk not in tokens:
-            tokens[persona.pk] = create_api_token(persona.user, name="test")[1]
-        kwargs = {"HTTP_AUTHORIZATION": f"Bearer {tokens[persona.pk]}"}
-        if json is not None:
-            return getattr(client, method)(path, json, content_type="application/json", **kwargs)
-        return getattr(client, method)(path, params, **kwargs)
-
-    return call
+    return api
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 
-from core.services import create_api_token
 from leave.models import Request
 from leave.tests.conftest import TUESDAY
 
@@ -14,18 +13,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _leave_types(types_):
     """The API refers to leave types by code: make sure the seeded ones are there."""
-
-
-@pytest.fixture
-def api(client):
-    def call(persona, method, path, json=None, **params):
-        _token, secret = create_api_token(persona.user, name="test")
-        kwargs = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-        if json is not None:
-            return getattr(client, method)(path, json, content_type="application/json", **kwargs)
-        return getattr(client, method)(path, params, **kwargs)
-
-    return call
 
 
 def leave_payload(**overrides):

@@ -3,21 +3,8 @@
 import pytest
 
 from core.models import AuditEntry, PolicyVersion
-from core.services import create_api_token
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api(client):
-    def call(persona, method, path, json=None, **params):
-        _token, secret = create_api_token(persona.user, name="test")
-        kwargs = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-        if json is not None:
-            return getattr(client, method)(path, json, content_type="application/json", **kwargs)
-        return getattr(client, method)(path, params, **kwargs)
-
-    return call
 
 
 def test_the_api_needs_credentials(client, db):

@@ -10,7 +10,6 @@ from django.urls import reverse
 from conftest import PASSWORD
 from core.errors import DomainError, ValidationErrors
 from core.models import AuditEntry
-from core.services import create_api_token
 from notifications.models import Notification
 from people.models import Person
 from registers import rules
@@ -129,18 +128,6 @@ def test_security_request_pages_and_scope_SEC_02_SEC_03(client, org, time_machin
     client.post(url, {"decision": "reject", "comment": "涉及用户数据"})
     req.refresh_from_db()
     assert req.status == SecurityRequest.Status.REJECTED
-
-
-@pytest.fixture
-def api(client):
-    def call(persona, method, path, json=None, **params):
-        _token, secret = create_api_token(persona.user, name="test")
-        headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-        if json is not None:
-            return getattr(client, method)(path, json, content_type="application/json", **headers)
-        return getattr(client, method)(path, params, **headers)
-
-    return call
 
 
 def test_api_security_requests_and_missing_agreements_SEC_01_SEC_02_SEC_03(api, org):

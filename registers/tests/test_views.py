@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from conftest import PASSWORD
-from core.services import create_api_token
 from registers import services
 from registers.models import Loan, Loss, MachineRoomEntry, StockTake
 from registers.tests.conftest import local
@@ -27,20 +26,6 @@ def stocktake(reg, time_machine):
 def login(client, person):
     assert client.login(username=person.user.username, password=PASSWORD)
     return client
-
-
-@pytest.fixture
-def api(client):
-    def call(persona, method, path, json=None, data=None, **params):
-        _token, secret = create_api_token(persona.user, name="test")
-        headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-        if json is not None:
-            return getattr(client, method)(path, json, content_type="application/json", **headers)
-        if data is not None:
-            return client.post(path, data, **headers)
-        return getattr(client, method)(path, params, **headers)
-
-    return call
 
 
 def test_engineer_counts_on_the_page_and_a_shortfall_shows_INS_07(client, reg, stocktake):

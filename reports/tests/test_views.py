@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 
 from conftest import PASSWORD
-from core.services import create_api_token
 from reports import services
 from reports.models import Kind, Report
 from reports.tests.conftest import local
@@ -86,18 +85,6 @@ def test_overview_is_for_managers_only_REP_01(client, rep, daily):
     client.logout()
     login(client, rep.outsider)
     assert client.get(reverse("reports:overview")).status_code == 404
-
-
-@pytest.fixture
-def api(client):
-    def call(persona, method, path, json=None, **params):
-        _token, secret = create_api_token(persona.user, name="test")
-        headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-        if json is not None:
-            return getattr(client, method)(path, json, content_type="application/json", **headers)
-        return getattr(client, method)(path, params, **headers)
-
-    return call
 
 
 def test_api_lists_gets_and_submits_REP_01(api, rep, daily):

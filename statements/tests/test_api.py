@@ -5,20 +5,7 @@ import pytest
 import time_machine
 
 from core.models import Job
-from core.services import create_api_token
 from statements.tests.conftest import IN_DEC, finding
-
-
-@pytest.fixture
-def api(client):
-    def call(persona, method, path, json=None):
-        _token, secret = create_api_token(persona.user, name="test")
-        kwargs = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-        if json is not None:
-            return getattr(client, method)(path, json, content_type="application/json", **kwargs)
-        return getattr(client, method)(path, **kwargs)
-
-    return call
 
 
 @pytest.fixture

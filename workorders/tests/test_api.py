@@ -6,7 +6,6 @@ import pytest
 from django.conf import settings
 
 from core.models import ApiIdempotency, AuditEntry
-from core.services import create_api_token
 from leave.models import Request
 from notifications.models import Notification
 from workorders.models import Appointment, Breach, Order, OrderEvent
@@ -16,19 +15,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def api(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # messages below are the msgids
-    tokens = {}
-
-    def call(persona, method, path, json=None, **params):
-        if persona.pk not in tokens:
-            tokens[persona.pk] = create_api_token(persona.user, name="test")[1]
-        kwargs = {"HTTP_AUTHORIZATION": f"Bearer {tokens[persona.pk]}"}
-        if json is not None:
-            return getattr(client, method)(path, json, content_type="application/json", **kwargs)
-        return getattr(client, method)(path, params, **kwargs)
-
-    return call
+def api(api, client):
+    """The shared `api` (conftest.py), answering in English: the messages below are msgids."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return api
 
 
 def repair(org, **overrides):
